@@ -1,0 +1,42 @@
+'use server';
+
+import { CredentialsSignin } from 'next-auth';
+import { redirect } from 'next/navigation';
+import { publicAction } from '@/lib/actions/action';
+import { UserFacingError } from '@/lib/actions/errors';
+import { rememberLocale } from '@/lib/i18n/cookie';
+import { createFirstAdmin, findUserByEmail } from '@/lib/users/service';
+import type { Database } from '@/db';
+import { signIn, signOut } from './index';
+import { newAccountSchema, signInSchema } from './schemas';
+
+async function signInOrExplain(db: Database, email: string, password: string, returnPath: string): Promise<never> {
+  try {
+    await signIn('credentials', { email, password, redirect: false });
+  } catch (error) {
+    if (error instanceof CredentialsSignin) {
+      const throttled = /^throttled_(\d+)$/.exec(error.code);
+      if (throttled) throw new UserFacingError('throttled', { minutes: Number(throttled[1]) });
+      throw new UserFacingError('invalidCredentials');
+    }
+    throw error;
+  }
+  // The user's saved language follows them to every browser they sign in on.
+  const user = await findUserByEmail(db, email);
+  if (user?.locale) await rememberLocale(user.locale);
+  redirect(returnPath);
+}
+
+export const signInAction = publicAction(signInSchema, async ({ email, password, callbackUrl }, { db }) =>
+  signInOrExplain(db, email, password, callbackUrl),
+);
+
+export const createFirstAdminAction = publicAction(newAccountSchema, async (input, { db }) => {
+  await createFirstAdmin(db, input);
+  return signInOrExplain(db, input.email, input.password, '/inbox');
+});
+
+export const signOutAction = async () => {
+  await signOut({ redirectTo: '/sign-in' });
+};
+

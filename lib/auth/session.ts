@@ -1,0 +1,32 @@
+import 'server-only';
+import { notFound, redirect } from 'next/navigation';
+import { getDb } from '@/db';
+import type { User } from '@/db/schema';
+import { findUserById } from '@/lib/users/service';
+import { auth } from './index';
+
+/**
+ * The signed-in user, re-read from the database on every call: a deactivated user or a deleted
+ * one loses access at once, whatever their session cookie says.
+ */
+export async function getCurrentUser(): Promise<User | null> {
+  const session = await auth();
+  const id = session?.user?.id;
+  if (!id) return null;
+  const user = await findUserById(await getDb(), id);
+  return user?.isActive ? user : null;
+}
+
+/** For pages: the signed-in user, or a redirect to sign-in. */
+export async function requireUser(): Promise<User> {
+  const user = await getCurrentUser();
+  if (!user) redirect('/sign-in');
+  return user;
+}
+
+export async function requireAdmin(): Promise<User> {
+  const user = await requireUser();
+  // Non-admins are not told that an admin page exists here.
+  if (user.role !== 'admin') notFound();
+  return user;
+}

@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EnvError, parseEnv } from './env';
+
+const key = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
+const productionBase = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db/crm', AUTH_SECRET: 'x'.repeat(40), MAIL_ENCRYPTION_KEY: key };
+
+describe('parseEnv', () => {
+  it('defaults the download window to 30 days and says so', () => {
+    const env = parseEnv(productionBase);
+    expect(env.numberOfDaysToDownload).toBe(30);
+    expect(env.numberOfDaysToDownloadSource).toBe('default');
+  });
+
+  it('takes NUMBER_OF_DAYS_TO_DOWNLOAD from the environment', () => {
+    const env = parseEnv({ ...productionBase, NUMBER_OF_DAYS_TO_DOWNLOAD: '90' });
+    expect(env).toMatchObject({ numberOfDaysToDownload: 90, numberOfDaysToDownloadSource: 'env' });
+  });
+
+  it.each(['0', '-3', '2.5', 'thirty'])('names NUMBER_OF_DAYS_TO_DOWNLOAD when it is %s', (value) => {
+    expect(() => parseEnv({ ...productionBase, NUMBER_OF_DAYS_TO_DOWNLOAD: value })).toThrow(
+      /NUMBER_OF_DAYS_TO_DOWNLOAD must be a whole number of days, at least 1/,
+    );
+  });
+
+  it('names DATABASE_URL when it is not a Postgres URL', () => {
+    expect(() => parseEnv({ ...productionBase, DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must be a postgres/);
+  });
+
+  it('refuses the embedded database in production unless the admin opts in', () => {
+    const { DATABASE_URL: _omitted, ...withoutDatabase } = productionBase;
+    expect(() => parseEnv(withoutDatabase)).toThrow(EnvError);
+    expect(() => parseEnv(withoutDatabase)).toThrow(/DATABASE_URL is not set.*ALLOW_EMBEDDED_DATABASE_IN_PRODUCTION=true/s);
+    expect(parseEnv({ ...withoutDatabase, ALLOW_EMBEDDED_DATABASE_IN_PRODUCTION: 'true' }).databaseUrl).toBeUndefined();
+  });
+
+  it.each(['AUTH_SECRET', 'MAIL_ENCRYPTION_KEY'] as const)('requires %s in production', (name) => {
+    const { [name]: _omitted, ...rest } = productionBase;
+    expect(() => parseEnv(rest)).toThrow(new RegExp(`${name} is required in production`));
+  });
+
+  it('does not echo a malformed secret in the error', () => {
+    expect(() => parseEnv({ ...productionBase, MAIL_ENCRYPTION_KEY: 'secret-value-here' })).toThrow(/MAIL_ENCRYPTION_KEY must look like/);
+    try {
+      parseEnv({ ...productionBase, MAIL_ENCRYPTION_KEY: 'secret-value-here' });
+    } catch (error) {
+      expect(String(error)).not.toContain('secret-value-here');
+    }
+  });
+
+  it('generates development secrets once and keeps them across restarts', () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-env-'));
+    const first = parseEnv({ NODE_ENV: 'development', DATA_DIR: dataDir });
+    const second = parseEnv({ NODE_ENV: 'development', DATA_DIR: dataDir });
+    expect(first.authSecret.length).toBeGreaterThanOrEqual(32);
+    expect(first.mailEncryptionKey).toMatch(/^dev1:/);
+    expect(second.authSecret).toBe(first.authSecret);
+    expect(second.mailEncryptionKey).toBe(first.mailEncryptionKey);
+    expect(fs.statSync(path.join(dataDir, 'dev-secrets.json')).mode & 0o077).toBe(0);
+  });
+});

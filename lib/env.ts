@@ -1,0 +1,148 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const rawEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? value : undefined))
+    .refine((value) => value === undefined || /^postgres(ql)?:\/\//.test(value), {
+      message: 'must be a postgres:// or postgresql:// URL',
+    }),
+  DATA_DIR: z.string().trim().default('.data'),
+  ALLOW_EMBEDDED_DATABASE_IN_PRODUCTION: booleanFlag,
+  AUTH_SECRET: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || value.length >= 32, { message: 'must be at least 32 characters long' }),
+  MAIL_ENCRYPTION_KEY: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || /^[A-Za-z0-9_-]+:[A-Za-z0-9+/=_-]{43,}$/.test(value), {
+      message: 'must look like <key-id>:<32 random bytes in base64>, e.g. k1:$(openssl rand -base64 32)',
+    }),
+  MAIL_ENCRYPTION_PREVIOUS_KEYS: z.string().optional(),
+  NUMBER_OF_DAYS_TO_DOWNLOAD: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? value : undefined))
+    .refine((value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 1), {
+      message: 'must be a whole number of days, at least 1',
+    })
+    .transform((value) => (value === undefined ? 30 : Number(value))),
+  CRON_SECRET: z.string().optional(),
+});
+
+export interface Env {
+  nodeEnv: 'development' | 'production' | 'test';
+  isProduction: boolean;
+  /** Real Postgres when set; the embedded PGlite database under `dataDir` otherwise. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  authSecret: string;
+  mailEncryptionKey: string;
+  mailEncryptionPreviousKeys: string | undefined;
+  numberOfDaysToDownload: number;
+  /** Where the download window comes from, for the admin's System page. */
+  numberOfDaysToDownloadSource: 'env' | 'default';
+  cronSecret: string | undefined;
+}
+
+export class EnvError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EnvError';
+  }
+}
+
+interface DevSecrets {
+  AUTH_SECRET: string;
+  MAIL_ENCRYPTION_KEY: string;
+}
+
+/**
+ * Outside production a missing secret is generated once and kept under the data dir, so that
+ * `npm run dev` needs no set-up and a restart keeps sessions and stored mail passwords readable.
+ */
+function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
+  const file = path.join(dataDir, 'dev-secrets.json');
+  try {
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<DevSecrets>;
+    if (stored.AUTH_SECRET && stored.MAIL_ENCRYPTION_KEY) return stored as DevSecrets;
+  } catch {
+    // No file yet (or unreadable): make new secrets below.
+  }
+  const secrets: DevSecrets = {
+    AUTH_SECRET: crypto.randomBytes(32).toString('base64url'),
+    MAIL_ENCRYPTION_KEY: `dev1:${crypto.randomBytes(32).toString('base64')}`,
+  };
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = rawEnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const got = source[name];
+      return `${name} ${issue.message}${got !== undefined ? ` (got "${name.includes('SECRET') || name.includes('KEY') ? '…' : got}")` : ''}`;
+    });
+    throw new EnvError(`Invalid environment: ${problems.join('; ')}`);
+  }
+  const raw = parsed.data;
+  const isProduction = raw.NODE_ENV === 'production';
+
+  if (isProduction && !raw.DATABASE_URL && !raw.ALLOW_EMBEDDED_DATABASE_IN_PRODUCTION) {
+    throw new EnvError(
+      'DATABASE_URL is not set. In production the embedded database would live on a disk that serverless ' +
+        'platforms throw away. Set DATABASE_URL to a Postgres database, or, in a container with a persistent ' +
+        'volume, set ALLOW_EMBEDDED_DATABASE_IN_PRODUCTION=true.',
+    );
+  }
+
+  let authSecret = raw.AUTH_SECRET;
+  let mailEncryptionKey = raw.MAIL_ENCRYPTION_KEY;
+  if (isProduction) {
+    if (!authSecret) throw new EnvError('AUTH_SECRET is required in production (generate one with: openssl rand -base64 33).');
+    if (!mailEncryptionKey) {
+      throw new EnvError('MAIL_ENCRYPTION_KEY is required in production (generate one with: echo "k1:$(openssl rand -base64 32)").');
+    }
+  } else if (!authSecret || !mailEncryptionKey) {
+    const devSecrets = loadOrCreateDevSecrets(raw.DATA_DIR);
+    authSecret ??= devSecrets.AUTH_SECRET;
+    mailEncryptionKey ??= devSecrets.MAIL_ENCRYPTION_KEY;
+  }
+
+  return {
+    nodeEnv: raw.NODE_ENV,
+    isProduction,
+    databaseUrl: raw.DATABASE_URL,
+    dataDir: raw.DATA_DIR,
+    authSecret,
+    mailEncryptionKey,
+    mailEncryptionPreviousKeys: raw.MAIL_ENCRYPTION_PREVIOUS_KEYS || undefined,
+    numberOfDaysToDownload: raw.NUMBER_OF_DAYS_TO_DOWNLOAD,
+    numberOfDaysToDownloadSource: source.NUMBER_OF_DAYS_TO_DOWNLOAD?.trim() ? 'env' : 'default',
+    cronSecret: raw.CRON_SECRET || undefined,
+  };
+}
+
+let cached: Env | undefined;
+
+/** The validated environment, read once per process; throws an EnvError naming the variable. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

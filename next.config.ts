@@ -1,0 +1,12 @@
+import type { NextConfig } from 'next';
+import createNextIntlPlugin from 'next-intl/plugin';
+
+const withNextIntl = createNextIntlPlugin('./lib/i18n/request.ts');
+
+const nextConfig: NextConfig = {
+  // Native and WASM modules must be loaded by Node at run time, not bundled.
+  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'postgres', 'imapflow', 'nodemailer', 'mailparser'],
+  poweredByHeader: false,
+};
+
+export default withNextIntl(nextConfig);

@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator } from 'playwright-core';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/**
+ * Debian's Chromium, headless. The machine has no network but loopback: without the
+ * background-networking flags Chromium keeps trying to reach Google's services.
+ */
+export async function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: run scripts/ensure-system-packages.sh (apt-get install chromium)`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+export async function newContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  return browser.newContext({ locale: 'en-US', ...options });
+}
+
+/** Saves a screenshot under .test-output/screenshots for a person to look at after the run. */
+export function screenshotPath(name: string): string {
+  const dir = path.join(process.cwd(), '.test-output', 'screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  return path.join(dir, `${name}.png`);
+}
+
+export const tmpDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+
+/** playwright-core has no web-first assertions: these wait like they do, then fail with a readable message. */
+export async function expectVisible(locator: Locator, timeout = 15_000): Promise<void> {
+  try {
+    await locator.waitFor({ state: 'visible', timeout });
+  } catch (error) {
+    throw new Error(`expected ${locator} to be visible`, { cause: error });
+  }
+}
+
+export async function expectHidden(locator: Locator, timeout = 15_000): Promise<void> {
+  try {
+    await locator.waitFor({ state: 'hidden', timeout });
+  } catch (error) {
+    throw new Error(`expected ${locator} to be hidden`, { cause: error });
+  }
+}

@@ -1,0 +1,25 @@
+import crypto from 'node:crypto';
+import { describe, inject } from 'vitest';
+import { openEmbedded, openPostgres, type DatabaseHandle } from '@/db/client';
+
+/** A fresh, migrated database on the suite's real Postgres cluster. */
+export async function freshPostgres(): Promise<DatabaseHandle> {
+  const { default: postgres } = await import('postgres');
+  const admin = postgres(inject('postgresAdminUrl'), { max: 1, onnotice: () => {} });
+  const name = `t_${crypto.randomBytes(6).toString('hex')}`;
+  await admin.unsafe(`create database "${name}"`);
+  await admin.end();
+  const url = new URL(inject('postgresAdminUrl'));
+  url.pathname = `/${name}`;
+  return openPostgres(url.toString(), { migrate: true });
+}
+
+export const databaseKinds = {
+  postgres: freshPostgres,
+  embedded: () => openEmbedded(),
+} as const;
+
+/** Runs the same database tests on real Postgres and on the embedded PGlite, which the app uses without DATABASE_URL. */
+export function describeOnEachDatabase(name: string, body: (open: () => Promise<DatabaseHandle>) => void) {
+  describe.each(Object.entries(databaseKinds))(`${name} (%s)`, (_kind, open) => body(open));
+}
