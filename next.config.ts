@@ -7,6 +7,8 @@ const nextConfig: NextConfig = {
   // Native and WASM modules must be loaded by Node at run time, not bundled.
   serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'postgres', 'imapflow', 'nodemailer', 'mailparser'],
   poweredByHeader: false,
+  // `npm test` type-checks the whole project (tests included) as its own step; the build need not repeat it.
+  typescript: { ignoreBuildErrors: true },
 };
 
 export default withNextIntl(nextConfig);

@@ -1,6 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
 import * as schema from './schema';
 
 /** The drizzle surface shared by the Postgres and the PGlite drivers: code takes this, never a driver type. */
@@ -20,19 +26,16 @@ export const migrationsFolder = path.join(process.cwd(), 'db', 'migrations');
 const MIGRATION_LOCK_ID = 727_001;
 
 export async function openPostgres(url: string, options: { migrate?: boolean; max?: number } = {}): Promise<DatabaseHandle> {
-  const { default: postgres } = await import('postgres');
-  const { drizzle } = await import('drizzle-orm/postgres-js');
   const client = postgres(url, { max: options.max ?? 10, connect_timeout: 5, onnotice: () => {} });
-  const db = drizzle(client, { schema }) as unknown as Database;
+  const db = drizzlePostgres(client, { schema }) as unknown as Database;
   if (options.migrate) {
-    const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-    const reserved = await client.reserve();
+    // One dedicated connection, so the session-level advisory lock and the migration share it.
+    const migrationClient = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
     try {
-      await reserved`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
-      await migrate(drizzle(reserved, { schema }), { migrationsFolder });
+      await migrationClient`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+      await migratePostgres(drizzlePostgres(migrationClient, { schema }), { migrationsFolder });
     } finally {
-      await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
-      reserved.release();
+      await migrationClient.end({ timeout: 5 });
     }
   }
   return {
@@ -50,14 +53,11 @@ export async function openPostgres(url: string, options: { migrate?: boolean; ma
  * `dataDir` is omitted. It migrates itself, because nobody runs `db:migrate` against it.
  */
 export async function openEmbedded(dataDir?: string): Promise<DatabaseHandle> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { drizzle } = await import('drizzle-orm/pglite');
-  const { migrate } = await import('drizzle-orm/pglite/migrator');
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
   const client = dataDir ? new PGlite(dataDir) : new PGlite();
   await client.waitReady;
-  const db = drizzle(client, { schema });
-  await migrate(db, { migrationsFolder });
+  const db = drizzlePglite(client, { schema });
+  await migratePglite(db, { migrationsFolder });
   return {
     db: db as unknown as Database,
     kind: 'embedded',

@@ -27,8 +27,11 @@ export async function lockedUntil(db: Database, keys: string[], now = new Date()
 
 /** Counts one failure against the key in a single statement, so concurrent failures all count. */
 export async function recordFailure(db: Database, key: string, policy: ThrottlePolicy, now = new Date()): Promise<void> {
-  const windowStart = new Date(now.getTime() - policy.windowMs);
   const lockEnd = new Date(now.getTime() + policy.lockMs);
+  // Raw SQL parameters bypass drizzle's column mapping, so timestamps go in as ISO text with a cast.
+  const nowParam = sql`${now.toISOString()}::timestamptz`;
+  const windowStart = sql`${new Date(now.getTime() - policy.windowMs).toISOString()}::timestamptz`;
+  const lockEndParam = sql`${lockEnd.toISOString()}::timestamptz`;
   await db
     .insert(loginThrottle)
     .values({ key, failures: 1, windowStartedAt: now, lockedUntil: policy.maxFailures <= 1 ? lockEnd : null })
@@ -36,10 +39,10 @@ export async function recordFailure(db: Database, key: string, policy: ThrottleP
       target: loginThrottle.key,
       set: {
         failures: sql`case when ${loginThrottle.windowStartedAt} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end`,
-        windowStartedAt: sql`case when ${loginThrottle.windowStartedAt} < ${windowStart} then ${now} else ${loginThrottle.windowStartedAt} end`,
+        windowStartedAt: sql`case when ${loginThrottle.windowStartedAt} < ${windowStart} then ${nowParam} else ${loginThrottle.windowStartedAt} end`,
         lockedUntil: sql`case
           when (case when ${loginThrottle.windowStartedAt} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end) >= ${policy.maxFailures}
-          then ${lockEnd}::timestamptz else ${loginThrottle.lockedUntil} end`,
+          then ${lockEndParam} else ${loginThrottle.lockedUntil} end`,
       },
     });
 }

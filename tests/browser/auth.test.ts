@@ -44,7 +44,7 @@ describe('sign-in and the app shell', () => {
     await page.getByLabel('Repeat the password').fill(admin.password);
     await page.getByRole('button', { name: 'Create administrator' }).click();
     await page.waitForURL(/\/inbox$/);
-    await expectVisible(page.getByRole('heading', { name: 'Inbox' }));
+    await expectVisible(page.getByRole('heading', { name: 'Inbox', exact: true }));
     await page.screenshot({ path: screenshotPath('inbox-desktop') });
 
     // The first-run page is closed once an admin exists.
@@ -82,7 +82,7 @@ describe('sign-in and the app shell', () => {
     await signIn(page, admin.email, admin.password);
     await page.waitForURL(/\/inbox$/);
     await page.getByRole('link', { name: 'Companies' }).click();
-    await expectVisible(page.getByRole('heading', { name: 'Companies' }));
+    await expectVisible(page.getByRole('heading', { name: 'Companies', exact: true }));
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in/);
     await page.goto(`${baseUrl}/inbox`);
@@ -151,7 +151,7 @@ describe('sign-in and the app shell', () => {
     await expectVisible(navigation);
     await page.screenshot({ path: screenshotPath('users-phone-menu-open') });
     await navigation.getByRole('link', { name: 'Contacts' }).click();
-    await expectVisible(page.getByRole('heading', { name: 'Contacts' }));
+    await expectVisible(page.getByRole('heading', { name: 'Contacts', exact: true }));
     await expectHidden(navigation);
     await page.context().close();
   });
@@ -175,7 +175,7 @@ describe('sign-in and the app shell', () => {
     await english.getByRole('button', { name: 'Save' }).click();
     await expectVisible(english.getByRole('heading', { name: 'Inställningar' }));
     await english.getByRole('link', { name: 'Inkorg' }).first().click();
-    await expectVisible(english.getByRole('heading', { name: 'Inkorg' }));
+    await expectVisible(english.getByRole('heading', { name: 'Inkorg', exact: true }));
     await english.context().close();
   });
 });
