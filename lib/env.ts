@@ -41,6 +41,7 @@ const rawEnvSchema = z.object({
     })
     .transform((value) => (value === undefined ? 30 : Number(value))),
   CRON_SECRET: z.string().optional(),
+  MAIL_ALLOW_PRIVATE_HOSTS: booleanFlag,
 });
 
 export interface Env {
@@ -56,6 +57,8 @@ export interface Env {
   /** Where the download window comes from, for the admin's System page. */
   numberOfDaysToDownloadSource: 'env' | 'default';
   cronSecret: string | undefined;
+  /** On-premise installs whose mail server is on the LAN (and the tests, on loopback) turn the SSRF guard's private-range refusal off. */
+  mailAllowPrivateHosts: boolean;
 }
 
 export class EnvError extends Error {
@@ -136,6 +139,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     numberOfDaysToDownload: raw.NUMBER_OF_DAYS_TO_DOWNLOAD,
     numberOfDaysToDownloadSource: source.NUMBER_OF_DAYS_TO_DOWNLOAD?.trim() ? 'env' : 'default',
     cronSecret: raw.CRON_SECRET || undefined,
+    mailAllowPrivateHosts: raw.MAIL_ALLOW_PRIVATE_HOSTS,
   };
 }
 
