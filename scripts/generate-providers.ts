@@ -4,7 +4,7 @@
  *
  *   tsx scripts/generate-providers.ts [ispdb-dir] [--check] [--verbose]
  *
- * ispdb-dir defaults to ../shared/corpora/ispdb (relative to the repository root, which is the
+ * ispdb-dir defaults to tests/fixtures/ispdb (relative to the repository root, which is the
  * working directory under `npm run`). With --check nothing is written; the exit code is 1 when
  * the committed file is out of date. --verbose lists skipped files (POP-only providers, …) and
  * domains claimed by two providers.
@@ -26,7 +26,7 @@ async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const checkOnly = args.includes('--check');
   const verbose = args.includes('--verbose');
-  const ispdbDir = path.resolve(repoRoot, args.find((arg) => !arg.startsWith('--')) ?? '../shared/corpora/ispdb');
+  const ispdbDir = path.resolve(repoRoot, args.find((arg) => !arg.startsWith('--')) ?? 'tests/fixtures/ispdb');
 
   const fileNames = (await readdir(ispdbDir)).filter((name) => name.endsWith('.xml') || name.includes('.xml '));
   const inactive = fileNames.filter((name) => !isActiveIspdbFileName(name));

@@ -13,8 +13,8 @@ import {
   type ProviderConfig,
 } from './ispdb';
 
-// The corpus lives beside the repository (see ../shared/README.md), also in CI.
-const ISPDB_DIR = path.resolve(__dirname, '../../../shared/corpora/ispdb');
+// A copy of Thunderbird's ISPDB files (MPL-2.0, LICENSE beside them) kept in the repository's fixtures.
+const ISPDB_DIR = path.resolve(__dirname, '../../tests/fixtures/ispdb');
 const MAIL_DIR = __dirname;
 
 function readIspdb(fileName: string): string {
