@@ -50,9 +50,16 @@ export function SubmitButton({ pending, children, pendingLabel }: { pending: boo
   );
 }
 
-export function FormAlert({ message, tone = 'error' }: { message?: string | null; tone?: 'error' | 'success' }) {
+const alertColours = {
+  error: 'border-red-200 bg-red-50 text-red-800',
+  success: 'border-green-200 bg-green-50 text-green-800',
+  info: 'border-sky-200 bg-sky-50 text-sky-900',
+  warning: 'border-amber-300 bg-amber-50 text-amber-900',
+};
+
+export function FormAlert({ message, tone = 'error' }: { message?: string | null; tone?: keyof typeof alertColours }) {
   if (!message) return null;
-  const colours = tone === 'error' ? 'border-red-200 bg-red-50 text-red-800' : 'border-green-200 bg-green-50 text-green-800';
+  const colours = alertColours[tone];
   return (
     <div role={tone === 'error' ? 'alert' : 'status'} className={`rounded-md border px-3 py-2 text-sm ${colours}`}>
       {message}

@@ -1,0 +1,51 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
+import { getDb } from '@/db';
+import { requireUser } from '@/lib/auth/session';
+import { getMailAccount, toAccountView } from '@/lib/mail/accounts';
+import { accountFormValues } from '@/lib/mail/connect';
+import { PageHeader } from '@/lib/ui/empty-state';
+import { AccountSummary } from '@/lib/ui/mail/account-summary';
+import { ManualSettingsForm } from '@/lib/ui/mail/manual-settings-form';
+import { RemoveAccount } from '@/lib/ui/mail/remove-account';
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('mailOptionsPage'))('title') };
+}
+
+export default async function MailOptionsPage() {
+  const user = await requireUser();
+  const t = await getTranslations('mailOptionsPage');
+  const account = await getMailAccount(await getDb(), user.id);
+  const view = account ? toAccountView(account) : undefined;
+  return (
+    <div className="max-w-4xl">
+      <PageHeader title={t('title')} />
+      <section className="rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="mail-account-heading">
+        <h2 id="mail-account-heading" className="mb-3 font-medium">
+          {t('accountTitle')}
+        </h2>
+        {view ? (
+          <div className="flex flex-col gap-6">
+            <AccountSummary account={view} />
+            <details className="rounded-md border border-slate-200 p-4">
+              <summary className="cursor-pointer font-medium">{t('edit')}</summary>
+              <div className="mt-4">
+                <ManualSettingsForm mode="edit" initial={accountFormValues(view)} />
+              </div>
+            </details>
+            <RemoveAccount emailAddress={view.emailAddress} />
+          </div>
+        ) : (
+          <p className="text-sm text-slate-600">
+            {t('noAccount')}{' '}
+            <Link href="/inbox" className="font-medium text-indigo-700 hover:underline">
+              {t('connectInInbox')}
+            </Link>
+          </p>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+'use client';
+
+import { useTranslations } from 'next-intl';
+import type { ConnectOutcome, ManualFormValues, ServerProblem } from '@/lib/mail/connect';
+import type { ProviderHelp } from '@/lib/mail/ispdb';
+import { saveManualMailSettingsAction } from '@/lib/mail/actions';
+import { Field, FormAlert, SubmitButton } from '@/lib/ui/form';
+import { useActionForm } from '@/lib/ui/use-action-form';
+import { ServerProblemMessage } from './server-problem';
+
+interface Props {
+  initial: ManualFormValues;
+  /** 'edit' keeps stored passwords when the password fields stay empty. */
+  mode: 'connect' | 'edit';
+  /** The password typed in step one, carried over so the user need not type it twice. */
+  typedPassword?: string;
+  initialOutcome?: Extract<ConnectOutcome, { connected: false }>;
+}
+
+function ServerFields({
+  protocol,
+  values,
+  problem,
+  help,
+  mode,
+  typedPassword,
+  fieldError,
+}: {
+  protocol: 'imap' | 'smtp';
+  values: ManualFormValues['imap'];
+  problem?: ServerProblem;
+  help?: ProviderHelp;
+  mode: Props['mode'];
+  typedPassword?: string;
+  fieldError: (name: string) => string | undefined;
+}) {
+  const t = useTranslations('mailConnect');
+  return (
+    <fieldset
+      className={`flex flex-col gap-3 rounded-md border p-4 ${problem ? 'border-red-400' : 'border-slate-200'}`}
+      data-testid={`${protocol}-settings`}
+      aria-invalid={problem ? true : undefined}
+    >
+      <legend className="px-1 font-medium">{t(`${protocol}Legend`)}</legend>
+      {problem ? <ServerProblemMessage problem={problem} protocol={protocol} server={values.server} help={help} /> : null}
+      <Field
+        label={t(`${protocol}Server`)}
+        name={`${protocol}Server`}
+        defaultValue={values.server}
+        required
+        autoCapitalize="none"
+        spellCheck={false}
+        hint={t('serverHint', { example: protocol === 'imap' ? 'mail.example.com:993' : 'mail.example.com:465' })}
+        error={fieldError(`${protocol}Server`)}
+      />
+      <Field
+        label={t('username')}
+        name={`${protocol}Username`}
+        id={`${protocol}-username`}
+        defaultValue={values.username}
+        required
+        autoCapitalize="none"
+        spellCheck={false}
+        error={fieldError(`${protocol}Username`)}
+      />
+      <Field
+        label={t('password')}
+        name={`${protocol}Password`}
+        id={`${protocol}-password`}
+        type="password"
+        autoComplete="off"
+        defaultValue={typedPassword}
+        placeholder={mode === 'edit' ? t('passwordUnchanged') : undefined}
+        hint={mode === 'edit' ? t('passwordUnchangedHint') : undefined}
+        error={fieldError(`${protocol}Password`)}
+      />
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name={`${protocol}Ssl`} defaultChecked={values.ssl} />
+        {t('ssl')}
+      </label>
+    </fieldset>
+  );
+}
+
+/** IMAP and SMTP settings by hand: shown when the provider is unknown or verification failed, and for editing. */
+export function ManualSettingsForm({ initial, mode, typedPassword, initialOutcome }: Props) {
+  const t = useTranslations('mailConnect');
+  const { result, pending, onSubmit, fieldError } = useActionForm(saveManualMailSettingsAction);
+  const latest = result?.ok ? result.data : initialOutcome;
+  const failed = latest && !latest.connected ? latest : undefined;
+  const values = failed?.form ?? initial;
+  const help = failed?.provider?.help;
+
+  return (
+    <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate data-testid="manual-settings-form">
+      {failed?.reason === 'unknown_provider' ? <FormAlert tone="info" message={t('unknownProvider')} /> : null}
+      {failed?.reason === 'verification_failed' ? <FormAlert message={t('verificationFailed')} /> : null}
+      <FormAlert message={result && !result.ok ? result.error : null} />
+      {result?.ok && result.data.connected && mode === 'edit' ? <FormAlert tone="success" message={t('saved')} /> : null}
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field label={t('emailAddress')} name="emailAddress" type="email" defaultValue={values.emailAddress} required error={fieldError('emailAddress')} />
+        <Field label={t('displayName')} name="displayName" defaultValue={values.displayName} autoComplete="name" error={fieldError('displayName')} />
+      </div>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <ServerFields protocol="imap" values={values.imap} problem={failed?.imapProblem} help={help} mode={mode} typedPassword={typedPassword} fieldError={fieldError} />
+        <ServerFields protocol="smtp" values={values.smtp} problem={failed?.smtpProblem} help={help} mode={mode} typedPassword={typedPassword} fieldError={fieldError} />
+      </div>
+      <div>
+        <SubmitButton pending={pending} pendingLabel={t('verifying')}>
+          {mode === 'edit' ? t('saveChanges') : t('connect')}
+        </SubmitButton>
+      </div>
+    </form>
+  );
+}
