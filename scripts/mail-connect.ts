@@ -1,0 +1,98 @@
+// npm run mail:connect -- --user <crm user e-mail> --email <address>
+//   [--imap host[:port] --imap-ssl on|off --smtp host[:port] --smtp-ssl on|off --username U] [--name "Display Name"]
+// The mailbox password comes from stdin (or a prompt). Runs the same detect + verify + save as the
+// Inbox, for provisioning many users from a script.
+import { parseArgs } from 'node:util';
+import { getDatabaseHandle } from '@/db';
+import { readSecret } from '@/lib/cli/read-secret';
+import { connectManually, connectWithAutodetect, ManualSettingsError, type ConnectOutcome, type ServerProblem } from '@/lib/mail/connect';
+import { findUserByEmail } from '@/lib/users/service';
+
+const usage =
+  'Usage: npm run mail:connect -- --user crm-user@example.com --email mailbox@example.com ' +
+  '[--imap host[:port] --imap-ssl on|off --smtp host[:port] --smtp-ssl on|off --username U] [--name "Display Name"]  (password on stdin)';
+
+function describeProblem(protocol: string, problem: ServerProblem): string {
+  return `  ${protocol}: ${problem.code} — ${problem.detail}${problem.serverAlert ? ` (server said: ${problem.serverAlert})` : ''}`;
+}
+
+function report(outcome: ConnectOutcome): number {
+  if (outcome.connected) {
+    console.log(`Connected ${outcome.emailAddress}.`);
+    for (const warning of outcome.warnings) console.log(`  warning: ${warning === 'imap_plaintext' ? 'IMAP' : 'SMTP'} is not encrypted`);
+    return 0;
+  }
+  if (outcome.reason === 'unknown_provider') {
+    console.error('Could not recognise the mail provider; pass --imap, --smtp and the SSL flags.');
+    return 1;
+  }
+  console.error('The settings did not work; nothing was saved:');
+  if (outcome.imapProblem) console.error(describeProblem('IMAP', outcome.imapProblem));
+  if (outcome.smtpProblem) console.error(describeProblem('SMTP', outcome.smtpProblem));
+  return 1;
+}
+
+function sslFlag(value: string | undefined, name: string): boolean {
+  if (value === 'on') return true;
+  if (value === 'off' || value === undefined) return false;
+  throw new Error(`--${name} takes on or off`);
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      user: { type: 'string' },
+      email: { type: 'string' },
+      name: { type: 'string' },
+      imap: { type: 'string' },
+      'imap-ssl': { type: 'string' },
+      smtp: { type: 'string' },
+      'smtp-ssl': { type: 'string' },
+      username: { type: 'string' },
+    },
+  });
+  if (!values.user || !values.email || Boolean(values.imap) !== Boolean(values.smtp)) {
+    console.error(usage);
+    return 2;
+  }
+  const password = await readSecret(`Mailbox password for ${values.email}: `);
+  const handle = await getDatabaseHandle();
+  try {
+    const user = await findUserByEmail(handle.db, values.user);
+    if (!user || !user.isActive) {
+      console.error(`No active CRM user ${values.user}.`);
+      return 1;
+    }
+    const displayName = values.name ?? user.name;
+    if (!values.imap || !values.smtp) {
+      return report(await connectWithAutodetect(handle.db, user.id, { emailAddress: values.email, password, displayName }));
+    }
+    const username = values.username ?? values.email;
+    try {
+      return report(
+        await connectManually(handle.db, user.id, {
+          emailAddress: values.email,
+          displayName,
+          imap: { server: values.imap, username, password, ssl: sslFlag(values['imap-ssl'], 'imap-ssl') },
+          smtp: { server: values.smtp, username, password, ssl: sslFlag(values['smtp-ssl'], 'smtp-ssl') },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ManualSettingsError) {
+        console.error(`${error.field}: ${error.message}`);
+        return 2;
+      }
+      throw error;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);
