@@ -1,18 +1,21 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expectHidden, expectVisible, launchChromium, newContext, screenshotPath } from '../harness/browser';
+import { startBrowserTestApp, type BrowserTestApp } from '../harness/browser-app';
 
-const baseUrl = inject('appBaseUrl');
 const admin = { name: 'Ada Admin', email: 'ada@example.test', password: 'correct horse battery' };
 const colleague = { name: 'Cole League', email: 'cole@example.test', password: 'staple battery horse' };
 
 let browser: Browser;
+let app: BrowserTestApp;
+let baseUrl: string;
 
 beforeAll(async () => {
-  browser = await launchChromium();
+  [browser, app] = await Promise.all([launchChromium(), startBrowserTestApp()]);
+  baseUrl = app.baseUrl;
 });
 afterAll(async () => {
-  await browser?.close();
+  await Promise.all([browser?.close(), app?.stop()]);
 });
 
 async function signIn(page: Page, email: string, password: string) {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { freePort } from './free-port';
+import { freePort, settlesWithin } from './net';
 
 export interface RunningApp {
   baseUrl: string;
@@ -61,8 +61,7 @@ export async function startApp(env: Record<string, string>): Promise<RunningApp>
     output: () => output,
     async stop() {
       child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (!(await settlesWithin(exited, 10_000))) child.kill('SIGKILL');
     },
   };
 }

@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import { describe, inject } from 'vitest';
 import { openEmbedded, openPostgres, type DatabaseHandle } from '@/db/client';
 
-/** A fresh, migrated database on the suite's real Postgres cluster. */
-export async function freshPostgres(): Promise<DatabaseHandle> {
+/** A fresh, migrated database on the suite's real Postgres cluster, and its URL. */
+export async function freshPostgres(): Promise<{ handle: DatabaseHandle; url: string }> {
   const { default: postgres } = await import('postgres');
   const admin = postgres(inject('postgresAdminUrl'), { max: 1, onnotice: () => {} });
   const name = `t_${crypto.randomBytes(6).toString('hex')}`;
@@ -11,11 +11,11 @@ export async function freshPostgres(): Promise<DatabaseHandle> {
   await admin.end();
   const url = new URL(inject('postgresAdminUrl'));
   url.pathname = `/${name}`;
-  return openPostgres(url.toString(), { migrate: true });
+  return { handle: await openPostgres(url.toString(), { migrate: true }), url: url.toString() };
 }
 
 export const databaseKinds = {
-  postgres: freshPostgres,
+  postgres: async () => (await freshPostgres()).handle,
   embedded: () => openEmbedded(),
 } as const;
 

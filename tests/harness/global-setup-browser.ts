@@ -1,29 +1,19 @@
 import type { TestProject } from 'vitest/node';
-import { openPostgres } from '@/db/client';
-import { ensureBuilt, startApp, testSecrets } from './app-server';
+import { ensureBuilt } from './app-server';
+import { startMailServers } from './mail-servers';
 import { startPostgres } from './postgres';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    appBaseUrl: string;
-    appDatabaseUrl: string;
-  }
-}
-
-/** One production build of the app, served by `next start` against a real Postgres, for all browser tests. */
+/**
+ * Shared by all browser tests: one production build, one Postgres cluster and the mail servers.
+ * Each test file starts its own `next start` on its own database (tests/harness/browser-app.ts),
+ * so files do not depend on each other's order or leftovers.
+ */
 export default async function setup(project: TestProject) {
-  const postgres = await startPostgres();
-  const databaseUrl = await postgres.createDatabase('crm_browser');
-  const migrated = await openPostgres(databaseUrl, { migrate: true, max: 1 });
-  await migrated.close();
-
-  await ensureBuilt();
-  const app = await startApp({ DATABASE_URL: databaseUrl, ...testSecrets() });
-  project.provide('appBaseUrl', app.baseUrl);
-  project.provide('appDatabaseUrl', databaseUrl);
-
+  const [postgres, mailServers] = await Promise.all([startPostgres(), startMailServers(), ensureBuilt()]);
+  project.provide('postgresAdminUrl', postgres.adminUrl);
+  project.provide('postgresPort', postgres.port);
+  project.provide('mailServers', mailServers.info());
   return async () => {
-    await app.stop();
-    await postgres.stop();
+    await Promise.all([postgres.stop(), mailServers.stop()]);
   };
 }

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, waitForPort } from './free-port';
+import { freePort, settlesWithin, waitForPort } from './net';
 
 const execFile = promisify(execFileCb);
 
@@ -75,8 +75,12 @@ export async function startPostgres(): Promise<TestPostgres> {
       return `postgres://postgres@127.0.0.1:${port}/${dbName}`;
     },
     async stop() {
-      child.kill('SIGINT');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      // Signal the postmaster itself: when we run it through runuser, runuser does not pass SIGINT on.
+      const pidFile = path.join(dataDir, 'postmaster.pid');
+      const postmasterPid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]) : undefined;
+      if (postmasterPid) process.kill(postmasterPid, 'SIGINT');
+      else child.kill('SIGINT');
+      if (!(await settlesWithin(exited, 10_000))) child.kill('SIGKILL');
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

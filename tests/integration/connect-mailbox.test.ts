@@ -39,7 +39,7 @@ beforeAll(async () => {
   // The harness's servers live on loopback, which the SSRF guard refuses unless the admin allows it.
   process.env.MAIL_ALLOW_PRIVATE_HOSTS = 'true';
   process.env.MAIL_ENCRYPTION_KEY = `it1:${Buffer.alloc(32, 3).toString('base64')}`;
-  handle = await freshPostgres();
+  ({ handle } = await freshPostgres());
   user = await createUser(handle.db, { name: 'Alice', email: 'alice-crm@example.test', password: 'alice crm password', role: 'member' });
 });
 afterAll(async () => {
