@@ -1,4 +1,4 @@
-// npm run mail:dev   (needs root and scripts/ensure-system-packages.sh, like the integration tests)
+// npm run mail:dev   (needs root; the npm script first installs Dovecot and Postfix when missing)
 // Runs throw-away Dovecot + Postfix on loopback with two demo mailboxes full of realistic mail, so the
 // inbox can be developed against a real server. Everything lives in a temp dir that Ctrl-C removes.
 import net from 'node:net';
