@@ -3,8 +3,9 @@
 // The mailbox password comes from stdin (or a prompt). Runs the same detect + verify + save as the
 // Inbox, for provisioning many users from a script.
 import { parseArgs } from 'node:util';
-import { getDatabaseHandle } from '@/db';
+import type { Database } from '@/db';
 import { readSecret } from '@/lib/cli/read-secret';
+import { runDatabaseCommand } from '@/lib/cli/run';
 import { connectManually, connectWithAutodetect, ManualSettingsError, type ConnectOutcome, type ServerProblem } from '@/lib/mail/connect';
 import { findUserByEmail } from '@/lib/users/service';
 
@@ -38,7 +39,7 @@ function sslFlag(value: string | undefined, name: string): boolean {
   throw new Error(`--${name} takes on or off`);
 }
 
-async function main(): Promise<number> {
+async function connectCommand(db: Database): Promise<number> {
   const { values } = parseArgs({
     options: {
       user: { type: 'string' },
@@ -56,43 +57,33 @@ async function main(): Promise<number> {
     return 2;
   }
   const password = await readSecret(`Mailbox password for ${values.email}: `);
-  const handle = await getDatabaseHandle();
+  const user = await findUserByEmail(db, values.user);
+  if (!user || !user.isActive) {
+    console.error(`No active CRM user ${values.user}.`);
+    return 1;
+  }
+  const displayName = values.name ?? user.name;
+  if (!values.imap || !values.smtp) {
+    return report(await connectWithAutodetect(db, user.id, { emailAddress: values.email, password, displayName }));
+  }
+  const username = values.username ?? values.email;
   try {
-    const user = await findUserByEmail(handle.db, values.user);
-    if (!user || !user.isActive) {
-      console.error(`No active CRM user ${values.user}.`);
-      return 1;
+    return report(
+      await connectManually(db, user.id, {
+        emailAddress: values.email,
+        displayName,
+        imap: { server: values.imap, username, password, ssl: sslFlag(values['imap-ssl'], 'imap-ssl') },
+        smtp: { server: values.smtp, username, password, ssl: sslFlag(values['smtp-ssl'], 'smtp-ssl') },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ManualSettingsError) {
+      console.error(`${error.field}: ${error.message}`);
+      return 2;
     }
-    const displayName = values.name ?? user.name;
-    if (!values.imap || !values.smtp) {
-      return report(await connectWithAutodetect(handle.db, user.id, { emailAddress: values.email, password, displayName }));
-    }
-    const username = values.username ?? values.email;
-    try {
-      return report(
-        await connectManually(handle.db, user.id, {
-          emailAddress: values.email,
-          displayName,
-          imap: { server: values.imap, username, password, ssl: sslFlag(values['imap-ssl'], 'imap-ssl') },
-          smtp: { server: values.smtp, username, password, ssl: sslFlag(values['smtp-ssl'], 'smtp-ssl') },
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ManualSettingsError) {
-        console.error(`${error.field}: ${error.message}`);
-        return 2;
-      }
-      throw error;
-    }
-  } finally {
-    await handle.close();
+    throw error;
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runDatabaseCommand(connectCommand);
+

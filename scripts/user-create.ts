@@ -2,15 +2,16 @@
 // Creates a CRM user from the shell, e.g. when provisioning a container. With the embedded database,
 // stop the app first: the embedded database can be open in one process at a time.
 import { parseArgs } from 'node:util';
-import { getDatabaseHandle } from '@/db';
+import type { Database } from '@/db';
 import { UserFacingError } from '@/lib/actions/errors';
 import { newAccountSchema } from '@/lib/auth/schemas';
 import { readSecret } from '@/lib/cli/read-secret';
+import { runDatabaseCommand } from '@/lib/cli/run';
 import { createUser } from '@/lib/users/service';
 
 const usage = 'Usage: npm run user:create -- --email someone@example.com --name "Full Name" [--admin]  (password on stdin or prompted)';
 
-async function main(): Promise<number> {
+async function createUserCommand(db: Database): Promise<number> {
   const { values } = parseArgs({
     options: { email: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean', default: false } },
   });
@@ -25,9 +26,8 @@ async function main(): Promise<number> {
     console.error(`Not created: ${problems.join(', ')} (passwords need at least 10 characters).`);
     return 2;
   }
-  const handle = await getDatabaseHandle();
   try {
-    const user = await createUser(handle.db, { ...parsed.data, role: values.admin ? 'admin' : 'member' });
+    const user = await createUser(db, { ...parsed.data, role: values.admin ? 'admin' : 'member' });
     console.log(`Created ${user.role} ${user.email} (${user.id}).`);
     return 0;
   } catch (error) {
@@ -36,15 +36,8 @@ async function main(): Promise<number> {
       return 1;
     }
     throw error;
-  } finally {
-    await handle.close();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runDatabaseCommand(createUserCommand);
+
