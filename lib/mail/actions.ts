@@ -6,6 +6,8 @@ import { authenticatedAction } from '@/lib/actions/action';
 import { UserFacingError } from '@/lib/actions/errors';
 import { emailField } from '@/lib/auth/schemas';
 import { deleteMailAccount, getMailAccount } from './accounts';
+import { sendMail } from './send';
+import { composeSchema } from './compose-schema';
 import { ManualSettingsError, connectManually, connectWithAutodetect, type ConnectOutcome, type ManualConnectInput } from './connect';
 
 const displayName = z.string().trim().max(200, 'nameTooLong').default('');
@@ -77,3 +79,6 @@ export const removeMailAccountAction = authenticatedAction(z.object({}), async (
   revalidatePath('/settings/email');
   return { removed };
 });
+
+/** Sends from the composer through the user's own account; the Inbox's replies will reuse it. */
+export const sendMailAction = authenticatedAction(composeSchema, (message, { db, user }) => sendMail(db, user, message));

@@ -5,6 +5,7 @@ import { usePathname } from 'next/navigation';
 import { useTranslations } from 'next-intl';
 import { useState, type ReactNode } from 'react';
 import { signOutAction } from '@/lib/auth/actions';
+import { EmailAddressLink } from './email-link';
 
 const sections = ['inbox', 'companies', 'contacts', 'projects', 'sales', 'settings'] as const;
 
@@ -36,7 +37,9 @@ export function AppShell({ userName, userEmail, children }: { userName: string; 
       <p className="truncate font-medium text-slate-900" title={userEmail}>
         {userName}
       </p>
-      <p className="truncate text-slate-500">{userEmail}</p>
+      <p className="truncate text-slate-500">
+        <EmailAddressLink address={userEmail} className="hover:text-indigo-700 hover:underline" onClick={() => setMenuOpen(false)} />
+      </p>
       <form action={signOutAction} className="mt-2">
         <button type="submit" className="text-indigo-700 hover:underline">
           {t('signOut')}

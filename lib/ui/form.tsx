@@ -1,30 +1,35 @@
-import type { InputHTMLAttributes, ReactNode } from 'react';
+import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from 'react';
 
-interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
+interface FieldChrome {
   label: string;
   name: string;
   error?: string;
   hint?: ReactNode;
 }
 
-export function Field({ label, name, error, hint, id, ...input }: FieldProps) {
-  const inputId = id ?? `field-${name}`;
+/** Label above, hint or error below, wired with aria-describedby: shared by single- and multi-line fields. */
+function FieldFrame({
+  label,
+  inputId,
+  error,
+  hint,
+  children,
+}: Omit<FieldChrome, 'name'> & { inputId: string; children: (control: ControlProps) => ReactNode }) {
   const describedBy = error ? `${inputId}-error` : hint ? `${inputId}-hint` : undefined;
+  const control: ControlProps = {
+    id: inputId,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': describedBy,
+    className: `w-full rounded-md border px-3 py-2 text-base shadow-sm outline-none focus:ring-2 focus:ring-indigo-500 ${
+      error ? 'border-red-500' : 'border-slate-300'
+    }`,
+  };
   return (
     <div className="flex flex-col gap-1">
       <label htmlFor={inputId} className="text-sm font-medium text-slate-700">
         {label}
       </label>
-      <input
-        id={inputId}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        className={`w-full rounded-md border px-3 py-2 text-base shadow-sm outline-none focus:ring-2 focus:ring-indigo-500 ${
-          error ? 'border-red-500' : 'border-slate-300'
-        }`}
-        {...input}
-      />
+      {children(control)}
       {error ? (
         <p id={`${inputId}-error`} className="text-sm text-red-700" role="alert">
           {error}
@@ -35,6 +40,29 @@ export function Field({ label, name, error, hint, id, ...input }: FieldProps) {
         </p>
       ) : null}
     </div>
+  );
+}
+
+interface ControlProps {
+  id: string;
+  'aria-invalid': true | undefined;
+  'aria-describedby': string | undefined;
+  className: string;
+}
+
+export function Field({ label, name, error, hint, id, ...input }: FieldChrome & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <FieldFrame label={label} inputId={id ?? `field-${name}`} error={error} hint={hint}>
+      {(control) => <input name={name} {...control} {...input} />}
+    </FieldFrame>
+  );
+}
+
+export function TextAreaField({ label, name, error, hint, id, className = '', ...textarea }: FieldChrome & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return (
+    <FieldFrame label={label} inputId={id ?? `field-${name}`} error={error} hint={hint}>
+      {(control) => <textarea name={name} {...control} className={`${control.className} ${className}`} {...textarea} />}
+    </FieldFrame>
   );
 }
 

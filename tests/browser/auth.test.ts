@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { expectHidden, expectVisible, launchChromium, newContext, screenshotPath } from '../harness/browser';
+import { answerEmailClientQuestion, expectHidden, expectVisible, launchChromium, newContext, screenshotPath } from '../harness/browser';
 import { startBrowserTestApp, type BrowserTestApp } from '../harness/browser-app';
 
 const admin = { name: 'Ada Admin', email: 'ada@example.test', password: 'correct horse battery' };
@@ -47,6 +47,7 @@ describe('sign-in and the app shell', () => {
     await page.getByLabel('Repeat the password').fill(admin.password);
     await page.getByRole('button', { name: 'Create administrator' }).click();
     await page.waitForURL(/\/inbox$/);
+    await answerEmailClientQuestion(page);
     await expectVisible(page.getByRole('heading', { name: 'Inbox', exact: true }));
     await page.screenshot({ path: screenshotPath('inbox-desktop') });
 
@@ -108,6 +109,7 @@ describe('sign-in and the app shell', () => {
     const colleaguePage = await (await newContext(browser)).newPage();
     await signIn(colleaguePage, colleague.email, colleague.password);
     await colleaguePage.waitForURL(/\/inbox$/);
+    await answerEmailClientQuestion(colleaguePage, 'Default mail app');
     // Members do not get the admin pages.
     const response = await colleaguePage.goto(`${baseUrl}/settings/users`);
     expect(response?.status()).toBe(404);
@@ -175,8 +177,8 @@ describe('sign-in and the app shell', () => {
     await english.waitForURL(/\/inbox$/);
     await english.goto(`${baseUrl}/settings`);
     await english.getByLabel('Svenska (Swedish)').check();
-    await english.getByRole('button', { name: 'Save' }).click();
-    await expectVisible(english.getByRole('heading', { name: 'Inställningar' }));
+    await english.getByRole('button', { name: 'Save', exact: true }).click();
+    await expectVisible(english.getByRole('heading', { name: 'Inställningar', exact: true }));
     await english.getByRole('link', { name: 'Inkorg' }).first().click();
     await expectVisible(english.getByRole('heading', { name: 'Inkorg', exact: true }));
     await english.context().close();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { updatePreferences } from '@/lib/preferences/service';
 import { createUser } from '@/lib/users/service';
 import { expectVisible, launchChromium, newContext, screenshotPath } from '../harness/browser';
 import { startBrowserTestApp, type BrowserTestApp } from '../harness/browser-app';
@@ -14,7 +15,9 @@ let page: Page;
 
 beforeAll(async () => {
   [browser, app] = await Promise.all([launchChromium(), startBrowserTestApp()]);
-  await createUser(app.db, { ...crmUser, role: 'member' });
+  const user = await createUser(app.db, { ...crmUser, role: 'member' });
+  // This user answered the first-sign-in question long ago.
+  await updatePreferences(app.db, user.id, { emailClient: 'crm' });
   page = await (await newContext(browser)).newPage();
   await page.goto(`${app.baseUrl}/sign-in`);
   await page.getByLabel('E-mail address').fill(crmUser.email);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -57,4 +57,12 @@ export async function expectHidden(locator: Locator, timeout = 15_000): Promise<
   } catch (error) {
     throw new Error(`expected ${locator} to be hidden`, { cause: error });
   }
+}
+
+/** Answers the question a user gets at their first sign-in (how e-mail addresses open). */
+export async function answerEmailClientQuestion(page: Page, choice: 'CRM Inbox' | 'Default mail app' = 'CRM Inbox'): Promise<void> {
+  const question = page.getByRole('dialog', { name: 'How should e-mail links open?' });
+  await expectVisible(question);
+  await question.getByRole('button', { name: choice }).click();
+  await expectHidden(question);
 }

@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { requireUser } from '@/lib/auth/session';
 import { PageHeader } from '@/lib/ui/empty-state';
 import { LanguageForm } from '@/lib/ui/settings/language-form';
+import { SettingsLinkSection } from '@/lib/ui/settings/settings-link-section';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('nav'))('settings') };
@@ -12,6 +12,7 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function SettingsPage() {
   const user = await requireUser();
   const t = await getTranslations('settings');
+  const localSettings = await getTranslations('localSettings');
   return (
     <div className="max-w-2xl">
       <PageHeader title={t('title')} />
@@ -20,14 +21,10 @@ export default async function SettingsPage() {
         <p className="mb-3 text-sm text-slate-600">{t('languageHelp')}</p>
         <LanguageForm current={user.locale ?? 'browser'} />
       </section>
+      <SettingsLinkSection title={t('emailOptionsTitle')} help={t('emailOptionsHelp')} href="/settings/email" linkText={t('openEmailOptions')} />
+      <SettingsLinkSection title={localSettings('title')} help={localSettings('sectionHelp')} href="/settings/local" linkText={localSettings('open')} />
       {user.role === 'admin' ? (
-        <section className="mt-6 rounded-lg border border-slate-200 bg-white p-5">
-          <h2 className="font-medium">{t('usersTitle')}</h2>
-          <p className="mb-3 text-sm text-slate-600">{t('usersHelp')}</p>
-          <Link href="/settings/users" className="font-medium text-indigo-700 hover:underline">
-            {t('manageUsers')}
-          </Link>
-        </section>
+        <SettingsLinkSection title={t('usersTitle')} help={t('usersHelp')} href="/settings/users" linkText={t('manageUsers')} />
       ) : null}
     </div>
   );

@@ -6,9 +6,11 @@ import { requireUser } from '@/lib/auth/session';
 import { getMailAccount, toAccountView } from '@/lib/mail/accounts';
 import { accountFormValues } from '@/lib/mail/connect';
 import { PageHeader } from '@/lib/ui/empty-state';
+import { getPreferences } from '@/lib/preferences/service';
 import { AccountSummary } from '@/lib/ui/mail/account-summary';
 import { ManualSettingsForm } from '@/lib/ui/mail/manual-settings-form';
 import { RemoveAccount } from '@/lib/ui/mail/remove-account';
+import { MailOptionsGeneralForm } from '@/lib/ui/settings/mail-options-general-form';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('mailOptionsPage'))('title') };
@@ -17,11 +19,18 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function MailOptionsPage() {
   const user = await requireUser();
   const t = await getTranslations('mailOptionsPage');
-  const account = await getMailAccount(await getDb(), user.id);
+  const db = await getDb();
+  const [account, preferences] = await Promise.all([getMailAccount(db, user.id), getPreferences(db, user.id)]);
   const view = account ? toAccountView(account) : undefined;
   return (
     <div className="max-w-4xl">
       <PageHeader title={t('title')} />
+      <section className="mb-6 rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="mail-general-heading">
+        <h2 id="mail-general-heading" className="mb-3 font-medium">
+          {t('generalTitle')}
+        </h2>
+        <MailOptionsGeneralForm preferences={preferences} />
+      </section>
       <section className="rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="mail-account-heading">
         <h2 id="mail-account-heading" className="mb-3 font-medium">
           {t('accountTitle')}

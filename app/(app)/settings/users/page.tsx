@@ -3,6 +3,7 @@ import { getTranslations } from 'next-intl/server';
 import { getDb } from '@/db';
 import { requireAdmin } from '@/lib/auth/session';
 import { listUsers } from '@/lib/users/service';
+import { EmailAddressLink } from '@/lib/ui/email-link';
 import { PageHeader } from '@/lib/ui/empty-state';
 import { AddUserForm, UserActiveToggle } from '@/lib/ui/settings/users';
 
@@ -24,7 +25,9 @@ export default async function UsersPage() {
               <p className="font-medium">
                 {user.name} {user.id === admin.id ? <span className="text-sm text-slate-500">({t('you')})</span> : null}
               </p>
-              <p className="truncate text-sm text-slate-600">{user.email}</p>
+              <p className="truncate text-sm text-slate-600">
+                <EmailAddressLink address={user.email} />
+              </p>
               <p className="text-xs text-slate-500">
                 {t(`role.${user.role}`)} · {user.isActive ? t('active') : t('inactive')}
               </p>
