@@ -1,5 +1,5 @@
-import { relations } from 'drizzle-orm';
-import { boolean, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { relations, sql } from 'drizzle-orm';
+import { bigint, boolean, customType, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 
 export const userRole = pgEnum('user_role', ['admin', 'member']);
 export const locale = pgEnum('locale', ['en', 'sv']);
@@ -88,9 +88,6 @@ export const userPreferencesRelations = relations(userPreferences, ({ one }) => 
   user: one(users, { fields: [userPreferences.userId], references: [users.id] }),
 }));
 
-export const mailAccountsRelations = relations(mailAccounts, ({ one }) => ({
-  user: one(users, { fields: [mailAccounts.userId], references: [users.id] }),
-}));
 
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -101,3 +98,230 @@ export type EmailClient = (typeof emailClient.enumValues)[number];
 export type MailAccount = typeof mailAccounts.$inferSelect;
 export type NewMailAccount = typeof mailAccounts.$inferInsert;
 export type MailTls = (typeof mailTls.enumValues)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Mail import: folders, messages and attachments copied from the user's IMAP mailbox, and the
+// per-account state of the importer (lib/mail/import.ts).
+
+/** Bytes as they are, for message sources and attachment contents. Postgres returns a Buffer, PGlite a Uint8Array. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+});
+
+/** Full-text search document; written with to_tsvector() on insert, never read back as a value. */
+const tsvector = customType<{ data: string }>({
+  dataType: () => 'tsvector',
+});
+
+/** What a folder is for, from its RFC 6154 special-use flag or, failing that, its (possibly Swedish) name. */
+export const mailFolderSpecialUse = pgEnum('mail_folder_special_use', ['inbox', 'sent', 'drafts', 'trash', 'junk', 'archive']);
+
+/**
+ * One IMAP folder of an account and the importer's cursor for it.
+ *
+ * UIDs and UIDVALIDITY are 32-bit unsigned numbers (RFC 3501), so they are bigint in the database
+ * (an integer column is signed 32-bit) but plain numbers in TypeScript. HIGHESTMODSEQ is up to
+ * 2^63 − 1 (RFC 7162) and servers do hand out values above 2^53 (timestamp-based modseqs), so it
+ * stays a bigint all the way through; Postgres' bigint holds exactly that range.
+ */
+export const mailFolders = pgTable(
+  'mail_folders',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => mailAccounts.id, { onDelete: 'cascade' }),
+    /** The full path as the server spells it (decoded from modified UTF-7), e.g. `INBOX/Projects`. */
+    path: text('path').notNull(),
+    /** Hierarchy separator; null for a server with a flat namespace. */
+    delimiter: text('delimiter'),
+    /** The last segment of the path, for display. */
+    name: text('name').notNull(),
+    specialUse: mailFolderSpecialUse('special_use'),
+    /** Set in code when the folder is first seen: INBOX and Sent on, everything else off. */
+    selectedForImport: boolean('selected_for_import').notNull().default(false),
+    /** UIDVALIDITY the stored messages and the cursors below belong to; null before the first import. */
+    uidValidity: bigint('uid_validity', { mode: 'number' }),
+    /** Every UID at or above this one is new to us; null until the first import started. */
+    uidNext: bigint('uid_next', { mode: 'number' }),
+    /** Flags and expunges are known up to this HIGHESTMODSEQ; null without CONDSTORE or before the first import. */
+    highestModseq: bigint('highest_modseq', { mode: 'bigint' }),
+    /**
+     * Start (UTC midnight) of the download window that is completely imported below `uid_next`.
+     * Null until the first import finished. When NUMBER_OF_DAYS_TO_DOWNLOAD grows, the older days are
+     * backfilled and this moves back.
+     */
+    importedSince: timestamp('imported_since', { withTimezone: true }),
+    /** A window fill in progress (first import or backfill) reaches back to this day … */
+    fillSince: timestamp('fill_since', { withTimezone: true }),
+    /** … and has imported every matching UID at or above this one (it works from the newest down). */
+    fillBelowUid: bigint('fill_below_uid', { mode: 'number' }),
+    lastSyncedAt: timestamp('last_synced_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [unique('mail_folders_account_path_unique').on(table.accountId, table.path)],
+);
+
+/** An address as shown in a message header: the display name may be empty. */
+export interface MailAddressEntry {
+  name: string;
+  address: string;
+}
+
+/**
+ * One imported message. Message-ID, In-Reply-To and References are stored normalised and without
+ * angle brackets (lib/mail/message-id.ts), so threads can be joined with plain equality.
+ */
+export const mailMessages = pgTable(
+  'mail_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    // Denormalised from the folder so an account's mail (inbox view, search) needs no join.
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => mailAccounts.id, { onDelete: 'cascade' }),
+    folderId: uuid('folder_id')
+      .notNull()
+      .references(() => mailFolders.id, { onDelete: 'cascade' }),
+    uidValidity: bigint('uid_validity', { mode: 'number' }).notNull(),
+    uid: bigint('uid', { mode: 'number' }).notNull(),
+    messageId: text('message_id'),
+    inReplyTo: text('in_reply_to'),
+    references: text('references').array().notNull().default(sql`'{}'::text[]`),
+    /** The normalised Message-ID of the thread's first message (see threadIdFor()), or a generated id. */
+    threadId: text('thread_id').notNull(),
+    fromAddresses: jsonb('from_addresses').$type<MailAddressEntry[]>().notNull().default([]),
+    toAddresses: jsonb('to_addresses').$type<MailAddressEntry[]>().notNull().default([]),
+    ccAddresses: jsonb('cc_addresses').$type<MailAddressEntry[]>().notNull().default([]),
+    bccAddresses: jsonb('bcc_addresses').$type<MailAddressEntry[]>().notNull().default([]),
+    replyToAddresses: jsonb('reply_to_addresses').$type<MailAddressEntry[]>().notNull().default([]),
+    subject: text('subject').notNull().default(''),
+    /** The Date header; null when missing or unreadable. */
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    /** IMAP INTERNALDATE: when the server received (or was given) the message. */
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+    flags: text('flags').array().notNull().default(sql`'{}'::text[]`),
+    /** RFC822.SIZE in bytes. */
+    size: integer('size').notNull(),
+    /** Up to 200 characters of the text, whitespace collapsed, for message lists. */
+    snippet: text('snippet').notNull().default(''),
+    textBody: text('text_body'),
+    /** Already sanitised (lib/mail/sanitize.ts): safe to render, remote images blocked. */
+    htmlBody: text('html_body'),
+    blockedRemoteImages: integer('blocked_remote_images').notNull().default(0),
+    hasRemoteContent: boolean('has_remote_content').notNull().default(false),
+    /** At least one attachment that is not an inline part of the HTML (for the paperclip in lists). */
+    hasAttachments: boolean('has_attachments').notNull().default(false),
+    /** Why the message could not be parsed; the columns above then hold what the headers gave. */
+    parseError: text('parse_error'),
+    /** The message as received, kept only when parsing failed, so nothing is lost. */
+    rawSource: bytea('raw_source'),
+    search: tsvector('search'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    unique('mail_messages_folder_uid_unique').on(table.folderId, table.uidValidity, table.uid),
+    index('mail_messages_account_received_idx').on(table.accountId, table.receivedAt.desc()),
+    index('mail_messages_folder_received_idx').on(table.folderId, table.receivedAt.desc()),
+    index('mail_messages_account_thread_idx').on(table.accountId, table.threadId),
+    index('mail_messages_account_message_id_idx').on(table.accountId, table.messageId),
+    index('mail_messages_search_idx').using('gin', table.search),
+  ],
+);
+
+/**
+ * An attachment (or inline part) of an imported message. Contents up to 1 MB are stored here, so
+ * inline images and typical documents open without a round trip to the mail server; larger ones are
+ * fetched on demand from IMAP by `part`, which every row has.
+ */
+export const mailAttachments = pgTable(
+  'mail_attachments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => mailMessages.id, { onDelete: 'cascade' }),
+    filename: text('filename'),
+    contentType: text('content_type').notNull(),
+    /** Decoded size in bytes. */
+    size: integer('size').notNull(),
+    /** Content-ID without angle brackets, which `cid:` URLs in the HTML refer to. */
+    contentId: text('content_id'),
+    /** `attachment`, `inline`, or null when the part did not say. */
+    disposition: text('disposition'),
+    /** Shown inside the HTML body (a `cid:` image) rather than listed as a file. */
+    isInline: boolean('is_inline').notNull().default(false),
+    /** IMAP body part number (e.g. `2` or `1.2`) for fetching the content later with UID FETCH BODY[part]. */
+    part: text('part'),
+    /** Null when the attachment is larger than the stored limit: fetch it by `part`. */
+    content: bytea('content'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('mail_attachments_message_idx').on(table.messageId)],
+);
+
+/** Import progress for a progress bar: the folder being worked on and how far it got. */
+export interface MailImportProgress {
+  folder: string;
+  done: number;
+  total: number;
+}
+
+/**
+ * The importer's state per account: a lease (so one worker at a time imports an account), when the
+ * next pass is due, and how the last ones went.
+ */
+export const mailAccountSync = pgTable(
+  'mail_account_sync',
+  {
+    accountId: uuid('account_id')
+      .primaryKey()
+      .references(() => mailAccounts.id, { onDelete: 'cascade' }),
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
+    /** Fencing token: incremented on every acquire; a commit from a holder with an older token is refused. */
+    leaseToken: bigint('lease_token', { mode: 'number' }).notNull().default(0),
+    lastPassAt: timestamp('last_pass_at', { withTimezone: true }),
+    nextPassAt: timestamp('next_pass_at', { withTimezone: true }).notNull().defaultNow(),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    lastError: text('last_error'),
+    /** Null when the account is caught up. */
+    progress: jsonb('progress').$type<MailImportProgress>(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('mail_account_sync_next_pass_idx').on(table.nextPassAt)],
+);
+
+export const mailAccountsRelations = relations(mailAccounts, ({ many, one }) => ({
+  user: one(users, { fields: [mailAccounts.userId], references: [users.id] }),
+  folders: many(mailFolders),
+  sync: one(mailAccountSync),
+}));
+
+export const mailFoldersRelations = relations(mailFolders, ({ one, many }) => ({
+  account: one(mailAccounts, { fields: [mailFolders.accountId], references: [mailAccounts.id] }),
+  messages: many(mailMessages),
+}));
+
+export const mailMessagesRelations = relations(mailMessages, ({ one, many }) => ({
+  account: one(mailAccounts, { fields: [mailMessages.accountId], references: [mailAccounts.id] }),
+  folder: one(mailFolders, { fields: [mailMessages.folderId], references: [mailFolders.id] }),
+  attachments: many(mailAttachments),
+}));
+
+export const mailAttachmentsRelations = relations(mailAttachments, ({ one }) => ({
+  message: one(mailMessages, { fields: [mailAttachments.messageId], references: [mailMessages.id] }),
+}));
+
+export const mailAccountSyncRelations = relations(mailAccountSync, ({ one }) => ({
+  account: one(mailAccounts, { fields: [mailAccountSync.accountId], references: [mailAccounts.id] }),
+}));
+
+export type MailFolder = typeof mailFolders.$inferSelect;
+export type NewMailFolder = typeof mailFolders.$inferInsert;
+export type MailFolderSpecialUse = (typeof mailFolderSpecialUse.enumValues)[number];
+export type MailMessage = typeof mailMessages.$inferSelect;
+export type NewMailMessage = typeof mailMessages.$inferInsert;
+export type MailAttachment = typeof mailAttachments.$inferSelect;
+export type NewMailAttachment = typeof mailAttachments.$inferInsert;
+export type MailAccountSync = typeof mailAccountSync.$inferSelect;

@@ -8,6 +8,19 @@ const booleanFlag = z
   .optional()
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+/** A whole number of seconds, at least `min`; empty or unset gives `fallback`. */
+function wholeSeconds({ min, fallback }: { min: number; fallback: number }) {
+  return z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? value : undefined))
+    .refine((value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= min), {
+      message: `must be a whole number of seconds, at least ${min}`,
+    })
+    .transform((value) => (value === undefined ? fallback : Number(value)));
+}
+
 const rawEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z
@@ -42,6 +55,8 @@ const rawEnvSchema = z.object({
     .transform((value) => (value === undefined ? 30 : Number(value))),
   CRON_SECRET: z.string().optional(),
   MAIL_ALLOW_PRIVATE_HOSTS: booleanFlag,
+  IMPORT_TIME_BUDGET_SECONDS: wholeSeconds({ min: 1, fallback: 50 }),
+  IMPORT_INTERVAL_SECONDS: wholeSeconds({ min: 0, fallback: 120 }),
 });
 
 export interface Env {
@@ -59,6 +74,10 @@ export interface Env {
   cronSecret: string | undefined;
   /** On-premise installs whose mail server is on the LAN (and the tests, on loopback) turn the SSRF guard's private-range refusal off. */
   mailAllowPrivateHosts: boolean;
+  /** How long one import pass (cron request or CLI run) may work before it stops and leaves the rest for the next. */
+  importTimeBudgetSeconds: number;
+  /** How often each mailbox is imported; 0 turns the app's own import timer off (an external cron calls /api/cron/import). */
+  importIntervalSeconds: number;
 }
 
 export class EnvError extends Error {
@@ -140,6 +159,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     numberOfDaysToDownloadSource: source.NUMBER_OF_DAYS_TO_DOWNLOAD?.trim() ? 'env' : 'default',
     cronSecret: raw.CRON_SECRET || undefined,
     mailAllowPrivateHosts: raw.MAIL_ALLOW_PRIVATE_HOSTS,
+    importTimeBudgetSeconds: raw.IMPORT_TIME_BUDGET_SECONDS,
+    importIntervalSeconds: raw.IMPORT_INTERVAL_SECONDS,
   };
 }
 

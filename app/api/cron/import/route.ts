@@ -1,0 +1,38 @@
+import { getDb } from '@/db';
+import { env } from '@/lib/env';
+import { checkCronAuthorization } from '@/lib/mail/cron-auth';
+import { runImportPass } from '@/lib/mail/import';
+
+export const dynamic = 'force-dynamic';
+// The pass stops starting new work after IMPORT_TIME_BUDGET_SECONDS (default 50), inside this limit.
+export const maxDuration = 60;
+
+/**
+ * One import pass over the accounts that are due, for a scheduler (Vercel Cron sends GET, others
+ * POST) with `Authorization: Bearer $CRON_SECRET`. Answers with the pass's summary.
+ */
+async function handle(request: Request): Promise<Response> {
+  const settings = env();
+  const authorization = checkCronAuthorization(request.headers.get('authorization'), settings.cronSecret, settings.isProduction);
+  if (!authorization.ok) {
+    return Response.json(
+      { error: authorization.error },
+      { status: authorization.status, headers: authorization.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {} },
+    );
+  }
+  try {
+    const summary = await runImportPass(await getDb(), { budgetMs: settings.importTimeBudgetSeconds * 1000 });
+    return Response.json(summary);
+  } catch (error) {
+    console.error(JSON.stringify({ level: 'error', msg: 'import pass failed', error: error instanceof Error ? error.message : String(error) }));
+    return Response.json({ error: 'The import pass failed; see the server log.' }, { status: 500 });
+  }
+}
+
+export async function GET(request: Request): Promise<Response> {
+  return handle(request);
+}
+
+export async function POST(request: Request): Promise<Response> {
+  return handle(request);
+}

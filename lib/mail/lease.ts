@@ -1,0 +1,150 @@
+import { and, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Database } from '@/db';
+import { mailAccounts, mailAccountSync, type MailImportProgress } from '@/db/schema';
+
+/**
+ * One worker at a time imports an account. A worker holds a lease (a row in mail_account_sync with
+ * an owner, an expiry and a fencing token); every commit of imported mail runs in a transaction that
+ * first checks the token is still the one it acquired. A worker that stalled past its expiry (a long
+ * GC pause, a hung connection) and lost the lease to another therefore cannot move a cursor back
+ * or insert anything: its commit fails with LeaseLostError and rolls back.
+ *
+ * Lease expiry is measured on the database clock, the one clock all app instances share.
+ */
+
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+
+  constructor(accountId: string) {
+    super(`The import lease for account ${accountId} was taken over by another worker.`);
+  }
+}
+
+export interface Lease {
+  accountId: string;
+  workerId: string;
+  /** The fencing token this holder acquired. */
+  token: number;
+  ttlMs: number;
+}
+
+/** The transaction handle drizzle passes to `db.transaction()` callbacks. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** Makes sure every account (or the given ones) has its sync row, so due-ness and leases have something to work on. */
+export async function ensureSyncRows(db: Database, accountIds?: readonly string[]): Promise<void> {
+  const only = accountIds ? sql`where ${inArray(mailAccounts.id, [...accountIds])}` : sql``;
+  await db.execute(
+    sql`insert into ${mailAccountSync} (${sql.identifier(mailAccountSync.accountId.name)}) select ${mailAccounts.id} from ${mailAccounts} ${only} on conflict do nothing`,
+  );
+}
+
+/**
+ * Accounts whose next pass is due at `now` and whose lease is free, the longest-waiting first. An
+ * account whose settings changed since its last pass (the user reconnected after a failure) is due
+ * at once, whatever its back-off said.
+ */
+export async function findDueAccounts(db: Database, now: Date, accountIds?: readonly string[]): Promise<string[]> {
+  const rows = await db
+    .select({ accountId: mailAccountSync.accountId })
+    .from(mailAccountSync)
+    .innerJoin(mailAccounts, eq(mailAccounts.id, mailAccountSync.accountId))
+    .where(
+      and(
+        accountIds ? inArray(mailAccountSync.accountId, [...accountIds]) : undefined,
+        or(
+          lte(mailAccountSync.nextPassAt, now),
+          isNull(mailAccountSync.lastPassAt),
+          sql`${mailAccounts.updatedAt} > ${mailAccountSync.lastPassAt}`,
+        ),
+        or(isNull(mailAccountSync.leaseExpiresAt), sql`${mailAccountSync.leaseExpiresAt} <= now()`),
+      ),
+    )
+    .orderBy(mailAccountSync.nextPassAt);
+  return rows.map((row) => row.accountId);
+}
+
+const leaseExpiry = (ttlMs: number) => sql`now() + make_interval(secs => ${ttlMs / 1000})`;
+
+/**
+ * Takes the account's lease when it is free or expired: one conditional UPDATE, so of two workers
+ * racing for it exactly one gets a row back. Returns null when another worker holds it.
+ */
+export async function acquireLease(db: Database, accountId: string, workerId: string, ttlMs: number): Promise<Lease | null> {
+  const [row] = await db
+    .update(mailAccountSync)
+    .set({
+      leaseOwner: workerId,
+      leaseExpiresAt: leaseExpiry(ttlMs),
+      leaseToken: sql`${mailAccountSync.leaseToken} + 1`,
+      updatedAt: sql`now()`,
+    })
+    .where(
+      and(
+        eq(mailAccountSync.accountId, accountId),
+        or(isNull(mailAccountSync.leaseExpiresAt), sql`${mailAccountSync.leaseExpiresAt} <= now()`),
+      ),
+    )
+    .returning({ token: mailAccountSync.leaseToken });
+  return row ? { accountId, workerId, token: row.token, ttlMs } : null;
+}
+
+/**
+ * Runs `work` in a transaction that first proves the lease is still ours (and extends it, and
+ * records progress when given). The token check takes the sync row's lock until commit, so a
+ * worker acquiring the lease meanwhile waits for this transaction and then gets a newer token.
+ */
+export async function withLease<T>(
+  db: Database,
+  lease: Lease,
+  work: (tx: Transaction) => Promise<T>,
+  progress?: MailImportProgress | null,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    const renewed = await tx
+      .update(mailAccountSync)
+      .set({ leaseExpiresAt: leaseExpiry(lease.ttlMs), updatedAt: sql`now()`, ...(progress !== undefined ? { progress } : {}) })
+      .where(and(eq(mailAccountSync.accountId, lease.accountId), eq(mailAccountSync.leaseToken, lease.token)))
+      .returning({ token: mailAccountSync.leaseToken });
+    if (renewed.length === 0) throw new LeaseLostError(lease.accountId);
+    return work(tx);
+  });
+}
+
+export interface PassOutcome {
+  /** When the account is due again. */
+  nextPassAt: Date;
+  /** When this pass ran. */
+  passAt: Date;
+  /** Null after a successful pass (which also resets the failure count). */
+  error: string | null;
+  progress: MailImportProgress | null;
+}
+
+/** Records how the pass went and frees the lease; does nothing when the lease was lost meanwhile. */
+export async function releaseLease(db: Database, lease: Lease, outcome: PassOutcome): Promise<boolean> {
+  const released = await db
+    .update(mailAccountSync)
+    .set({
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      lastPassAt: outcome.passAt,
+      nextPassAt: outcome.nextPassAt,
+      consecutiveFailures: outcome.error === null ? 0 : sql`${mailAccountSync.consecutiveFailures} + 1`,
+      lastError: outcome.error,
+      progress: outcome.progress,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(mailAccountSync.accountId, lease.accountId), eq(mailAccountSync.leaseToken, lease.token)))
+    .returning({ accountId: mailAccountSync.accountId });
+  return released.length > 0;
+}
+
+/** The failure count before this pass, for the back-off. */
+export async function consecutiveFailuresOf(db: Database, accountId: string): Promise<number> {
+  const [row] = await db
+    .select({ failures: mailAccountSync.consecutiveFailures })
+    .from(mailAccountSync)
+    .where(eq(mailAccountSync.accountId, accountId));
+  return row?.failures ?? 0;
+}
