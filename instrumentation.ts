@@ -1,6 +1,8 @@
 /**
  * Runs once when a server instance starts. Validating the environment here makes a misconfigured
  * deployment fail at start-up, with a message naming the variable, instead of at its first request.
+ * A long-running server (next start, a container) also imports mail on its own timer; on Vercel the
+ * platform's cron calls /api/cron/import instead, because serverless instances do not stay up.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
@@ -11,4 +13,7 @@ export async function register() {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   }
+  if (process.env.VERCEL) return;
+  const [{ getDb }, { startImportScheduler }] = await Promise.all([import('./db'), import('./lib/mail/import')]);
+  startImportScheduler(getDb);
 }

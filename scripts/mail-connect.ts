@@ -1,17 +1,21 @@
 // npm run mail:connect -- --user <crm user e-mail> --email <address>
-//   [--imap host[:port] --imap-ssl on|off --smtp host[:port] --smtp-ssl on|off --username U] [--name "Display Name"]
+//   [--imap host[:port] --imap-ssl on|off --smtp host[:port] --smtp-ssl on|off --username U] [--name "Display Name"] [--no-import]
 // The mailbox password comes from stdin (or a prompt). Runs the same detect + verify + save as the
-// Inbox, for provisioning many users from a script.
+// Inbox, for provisioning many users from a script, then the account's first import (one pass within
+// IMPORT_TIME_BUDGET_SECONDS; the app's timer or cron continues it) unless --no-import.
 import { parseArgs } from 'node:util';
 import type { Database } from '@/db';
 import { readSecret } from '@/lib/cli/read-secret';
 import { runDatabaseCommand } from '@/lib/cli/run';
 import { connectManually, connectWithAutodetect, ManualSettingsError, type ConnectOutcome, type ServerProblem } from '@/lib/mail/connect';
+import { env } from '@/lib/env';
+import { getMailAccount } from '@/lib/mail/accounts';
+import { runImportPass } from '@/lib/mail/import';
 import { findUserByEmail } from '@/lib/users/service';
 
 const usage =
   'Usage: npm run mail:connect -- --user crm-user@example.com --email mailbox@example.com ' +
-  '[--imap host[:port] --imap-ssl on|off --smtp host[:port] --smtp-ssl on|off --username U] [--name "Display Name"]  (password on stdin)';
+  '[--imap host[:port] --imap-ssl on|off --smtp host[:port] --smtp-ssl on|off --username U] [--name "Display Name"] [--no-import]  (password on stdin)';
 
 function describeProblem(protocol: string, problem: ServerProblem): string {
   return `  ${protocol}: ${problem.code} — ${problem.detail}${problem.serverAlert ? ` (server said: ${problem.serverAlert})` : ''}`;
@@ -50,6 +54,7 @@ async function connectCommand(db: Database): Promise<number> {
       smtp: { type: 'string' },
       'smtp-ssl': { type: 'string' },
       username: { type: 'string' },
+      'no-import': { type: 'boolean', default: false },
     },
   });
   if (!values.user || !values.email || Boolean(values.imap) !== Boolean(values.smtp)) {
@@ -63,23 +68,44 @@ async function connectCommand(db: Database): Promise<number> {
     return 1;
   }
   const displayName = values.name ?? user.name;
+  const outcome = await connectAs(db, user.id, { ...values, email: values.email }, password, displayName);
+  if (outcome === null) return 2;
+  const code = report(outcome);
+  if (code !== 0 || values['no-import']) return code;
+  const account = await getMailAccount(db, user.id);
+  const summary = await runImportPass(db, { accountIds: [account!.id], budgetMs: env().importTimeBudgetSeconds * 1000 });
+  const imported = summary.accounts[0];
+  console.log(
+    imported
+      ? `First import: ${imported.added} message(s) added${imported.workRemaining ? '; the rest follows in the next import runs' : ''}.`
+      : 'First import: nothing to do yet.',
+  );
+  return 0;
+}
+
+/** Detect + verify + save; null when the manual settings themselves are unusable (already reported). */
+async function connectAs(
+  db: Database,
+  userId: string,
+  values: { email: string; imap?: string; smtp?: string; 'imap-ssl'?: string; 'smtp-ssl'?: string; username?: string },
+  password: string,
+  displayName: string,
+): Promise<ConnectOutcome | null> {
   if (!values.imap || !values.smtp) {
-    return report(await connectWithAutodetect(db, user.id, { emailAddress: values.email, password, displayName }));
+    return connectWithAutodetect(db, userId, { emailAddress: values.email, password, displayName });
   }
   const username = values.username ?? values.email;
   try {
-    return report(
-      await connectManually(db, user.id, {
-        emailAddress: values.email,
-        displayName,
-        imap: { server: values.imap, username, password, ssl: sslFlag(values['imap-ssl'], 'imap-ssl') },
-        smtp: { server: values.smtp, username, password, ssl: sslFlag(values['smtp-ssl'], 'smtp-ssl') },
-      }),
-    );
+    return await connectManually(db, userId, {
+      emailAddress: values.email,
+      displayName,
+      imap: { server: values.imap, username, password, ssl: sslFlag(values['imap-ssl'], 'imap-ssl') },
+      smtp: { server: values.smtp, username, password, ssl: sslFlag(values['smtp-ssl'], 'smtp-ssl') },
+    });
   } catch (error) {
     if (error instanceof ManualSettingsError) {
       console.error(`${error.field}: ${error.message}`);
-      return 2;
+      return null;
     }
     throw error;
   }

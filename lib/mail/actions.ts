@@ -1,11 +1,15 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { after } from 'next/server';
 import { z } from 'zod';
 import { authenticatedAction } from '@/lib/actions/action';
 import { UserFacingError } from '@/lib/actions/errors';
 import { emailField } from '@/lib/auth/schemas';
+import type { Database } from '@/db';
+import { env } from '@/lib/env';
 import { deleteMailAccount, getMailAccount } from './accounts';
+import { runImportPass } from './import';
 import { sendMail } from './send';
 import { composeSchema } from './compose-schema';
 import { ManualSettingsError, connectManually, connectWithAutodetect, type ConnectOutcome, type ManualConnectInput } from './connect';
@@ -47,24 +51,32 @@ function toManualInput(input: z.output<typeof manualSchema>): ManualConnectInput
   };
 }
 
-function afterConnect(outcome: ConnectOutcome): ConnectOutcome {
-  if (outcome.connected) {
-    revalidatePath('/inbox');
-    revalidatePath('/settings/email');
-  }
+/**
+ * A newly connected (or re-verified) account is imported at once, after the response has gone out:
+ * the user lands in the Inbox and watches the progress bar fill it. `after` keeps a serverless
+ * function alive for it; a failure is recorded on the account by the importer itself.
+ */
+function afterConnect(db: Database, userId: string, outcome: ConnectOutcome): ConnectOutcome {
+  if (!outcome.connected) return outcome;
+  revalidatePath('/inbox');
+  revalidatePath('/settings/email');
+  after(async () => {
+    const account = await getMailAccount(db, userId);
+    if (account) await runImportPass(db, { accountIds: [account.id], budgetMs: env().importTimeBudgetSeconds * 1000 });
+  });
   return outcome;
 }
 
 /** Step one: address and password; known providers are configured automatically and verified before saving. */
 export const connectMailboxAction = authenticatedAction(autodetectSchema, async (input, { db, user }) => {
   if (await getMailAccount(db, user.id)) throw new UserFacingError('mail.alreadyConnected');
-  return afterConnect(await connectWithAutodetect(db, user.id, input));
+  return afterConnect(db, user.id, await connectWithAutodetect(db, user.id, input));
 });
 
 /** The manual form, for a new account or for editing the existing one (re-verified before saving). */
 export const saveManualMailSettingsAction = authenticatedAction(manualSchema, async (input, { db, user }) => {
   try {
-    return afterConnect(await connectManually(db, user.id, toManualInput(input)));
+    return afterConnect(db, user.id, await connectManually(db, user.id, toManualInput(input)));
   } catch (error) {
     if (error instanceof ManualSettingsError) {
       throw new UserFacingError(error.field.endsWith('Password') ? 'passwordRequired' : 'invalidServer', {}, error.field);

@@ -69,6 +69,7 @@ describe('admin command-line tools', () => {
     const right = await runScript('mail-connect', args, `${alice.password}\n`);
     expect(right.code, right.stderr).toBe(0);
     expect(right.stdout).toContain(`Connected ${alice.email}`);
+    expect(right.stdout).toMatch(/First import: \d+ message\(s\) added/);
     expect(await getMailAccount(handle.db, user!.id)).toMatchObject({ imapTls: 'implicit', emailAddress: alice.email });
   });
 
