@@ -1,18 +1,8 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useMemo, useState, useSyncExternalStore } from 'react';
 import { attachmentImageSource, mailFrameDocument } from '@/lib/mail/render-html';
-
-export interface HtmlBodyFrameLabels {
-  /** Shown above the message when remote images were held back. */
-  remoteImagesBlocked: string;
-  showRemoteImages: (count: number) => string;
-}
-
-const ENGLISH_LABELS: HtmlBodyFrameLabels = {
-  remoteImagesBlocked: 'Remote images are hidden to protect your privacy.',
-  showRemoteImages: (count) => `Show remote images (${count})`,
-};
 
 export interface HtmlBodyFrameProps {
   /** The body as stored: the output of sanitizeMailHtml, never raw mail HTML. */
@@ -23,8 +13,6 @@ export interface HtmlBodyFrameProps {
   showRemoteImages: boolean;
   /** Accessible name of the frame, e.g. the subject. */
   title: string;
-  /** Translated texts (the caller owns the i18n messages); English when omitted. */
-  labels?: HtmlBodyFrameLabels;
 }
 
 /**
@@ -38,7 +26,8 @@ export interface HtmlBodyFrameProps {
  * route), and the server cannot know the height because it depends on fonts and the viewport width.
  * So the frame gets a viewport-relative height, scrolls inside, and can be dragged taller.
  */
-export function HtmlBodyFrame({ html, blockedRemoteImages, showRemoteImages, title, labels = ENGLISH_LABELS }: HtmlBodyFrameProps) {
+export function HtmlBodyFrame({ html, blockedRemoteImages, showRemoteImages, title }: HtmlBodyFrameProps) {
+  const t = useTranslations('mailView');
   // Remembers which body the reader unblocked, so moving to another message blocks again
   // without an effect to reset state.
   const [revealedBody, setRevealedBody] = useState<string | null>(null);
@@ -58,13 +47,13 @@ export function HtmlBodyFrame({ html, blockedRemoteImages, showRemoteImages, tit
     <div className="flex flex-col gap-2">
       {blockedRemoteImages > 0 && !remoteImagesShown ? (
         <div className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-700">
-          <span>{labels.remoteImagesBlocked}</span>
+          <span>{t('remoteImagesBlocked')}</span>
           <button
             type="button"
             onClick={() => setRevealedBody(html)}
             className="rounded-md border border-slate-300 bg-white px-2.5 py-1 font-medium text-slate-800 hover:bg-slate-100"
           >
-            {labels.showRemoteImages(blockedRemoteImages)}
+            {t('showRemoteImages', { count: blockedRemoteImages })}
           </button>
         </div>
       ) : null}

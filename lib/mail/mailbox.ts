@@ -1,0 +1,90 @@
+import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
+import type { Database } from '@/db';
+import { mailAccounts, mailAccountSync, mailAttachments, mailFolders, mailMessages } from '@/db/schema';
+
+/**
+ * What the Inbox pages read. Every query is scoped through the signed-in user's own account
+ * (mail_accounts.user_id), never by an id from the URL alone, so nobody reads another user's mail.
+ */
+
+export const MESSAGES_PER_PAGE = 50;
+
+const ownAccount = (userId: string) => sql`(select ${mailAccounts.id} from ${mailAccounts} where ${mailAccounts.userId} = ${userId})`;
+
+export async function listImportedFolders(db: Database, userId: string) {
+  return db
+    .select({ id: mailFolders.id, name: mailFolders.name, path: mailFolders.path, specialUse: mailFolders.specialUse })
+    .from(mailFolders)
+    .where(and(eq(mailFolders.accountId, ownAccount(userId)), eq(mailFolders.selectedForImport, true)))
+    .orderBy(sql`${mailFolders.specialUse} = 'inbox' desc`, asc(mailFolders.path));
+}
+
+export async function listMessages(db: Database, userId: string, folderId: string, page: number) {
+  const where = and(eq(mailMessages.accountId, ownAccount(userId)), eq(mailMessages.folderId, folderId));
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({
+        id: mailMessages.id,
+        subject: mailMessages.subject,
+        from: mailMessages.fromAddresses,
+        to: mailMessages.toAddresses,
+        snippet: mailMessages.snippet,
+        receivedAt: mailMessages.receivedAt,
+        flags: mailMessages.flags,
+        hasAttachments: mailMessages.hasAttachments,
+      })
+      .from(mailMessages)
+      .where(where)
+      .orderBy(desc(mailMessages.receivedAt))
+      .limit(MESSAGES_PER_PAGE)
+      .offset((page - 1) * MESSAGES_PER_PAGE),
+    db.select({ value: count() }).from(mailMessages).where(where),
+  ]);
+  return { messages: rows, total: total?.value ?? 0 };
+}
+
+export type MessageListEntry = Awaited<ReturnType<typeof listMessages>>['messages'][number];
+
+export async function getMessage(db: Database, userId: string, messageId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(messageId)) return undefined;
+  const [message] = await db
+    .select()
+    .from(mailMessages)
+    .where(and(eq(mailMessages.id, messageId), eq(mailMessages.accountId, ownAccount(userId))));
+  if (!message) return undefined;
+  const attachments = await db
+    .select({
+      id: mailAttachments.id,
+      filename: mailAttachments.filename,
+      contentType: mailAttachments.contentType,
+      size: mailAttachments.size,
+      isInline: mailAttachments.isInline,
+      stored: sql<boolean>`${mailAttachments.content} is not null`,
+    })
+    .from(mailAttachments)
+    .where(eq(mailAttachments.messageId, message.id));
+  return { ...message, attachments };
+}
+
+/** An attachment's bytes, only when it belongs to a message of the user's own account. */
+export async function getAttachmentForUser(db: Database, userId: string, attachmentId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(attachmentId)) return undefined;
+  const [attachment] = await db
+    .select({
+      filename: mailAttachments.filename,
+      contentType: mailAttachments.contentType,
+      content: mailAttachments.content,
+    })
+    .from(mailAttachments)
+    .innerJoin(mailMessages, eq(mailMessages.id, mailAttachments.messageId))
+    .where(and(eq(mailAttachments.id, attachmentId), eq(mailMessages.accountId, ownAccount(userId))));
+  return attachment;
+}
+
+export async function getImportState(db: Database, userId: string) {
+  const [state] = await db
+    .select({ progress: mailAccountSync.progress, lastPassAt: mailAccountSync.lastPassAt, lastError: mailAccountSync.lastError })
+    .from(mailAccountSync)
+    .where(eq(mailAccountSync.accountId, ownAccount(userId)));
+  return state;
+}

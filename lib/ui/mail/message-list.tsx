@@ -1,0 +1,40 @@
+import Link from 'next/link';
+import { getFormatter, getTranslations } from 'next-intl/server';
+import type { MessageListEntry } from '@/lib/mail/mailbox';
+
+function senderLabel(message: MessageListEntry, showRecipients: boolean): string {
+  const people = showRecipients ? message.to : message.from;
+  return people.map((person) => person.name || person.address).join(', ');
+}
+
+/** One line per message: who, subject, snippet, when; unread in bold. Works as a single column on phones. */
+export async function MessageList({ messages, showRecipients }: { messages: MessageListEntry[]; showRecipients: boolean }) {
+  const t = await getTranslations('mailView');
+  const format = await getFormatter();
+  return (
+    <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white" data-testid="message-list">
+      {messages.map((message) => {
+        const unread = !message.flags.includes('\\Seen');
+        return (
+          <li key={message.id}>
+            <Link href={`/inbox/messages/${message.id}`} className="flex flex-col gap-0.5 px-4 py-3 hover:bg-slate-50">
+              <div className="flex items-baseline justify-between gap-3">
+                <span className={`truncate ${unread ? 'font-semibold text-slate-900' : 'text-slate-700'}`}>
+                  {senderLabel(message, showRecipients) || t('noSender')}
+                </span>
+                <time className="shrink-0 text-xs text-slate-500" dateTime={message.receivedAt.toISOString()}>
+                  {format.dateTime(message.receivedAt, { dateStyle: 'short', timeStyle: 'short' })}
+                </time>
+              </div>
+              <span className={`truncate ${unread ? 'font-semibold' : ''}`}>
+                {message.subject || t('noSubject')}
+                {message.hasAttachments ? <span className="ml-1 text-slate-500" aria-label={t('hasAttachments')}>📎</span> : null}
+              </span>
+              <span className="truncate text-sm text-slate-500">{message.snippet}</span>
+            </Link>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
