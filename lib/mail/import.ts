@@ -70,6 +70,8 @@ export interface ImportPassOptions {
   imapExtensions?: SyncExtensions;
   /** Most messages fetched and committed together. */
   maxBatchMessages?: number;
+  /** Aborted when the server shuts down: no new batch starts, the running one still commits. */
+  stopSignal?: AbortSignal;
 }
 
 export type AccountImportOutcome = 'ok' | 'auth_failed' | 'failed' | 'lease_lost';
@@ -128,6 +130,7 @@ export async function runImportPass(db: Database, options: ImportPassOptions): P
     workerId: options.workerId ?? defaultWorkerId(),
     now: options.now ?? new Date(),
     deadline: startedAt + options.budgetMs,
+    stopSignal: options.stopSignal,
     daysToDownload: options.daysToDownload ?? settings.numberOfDaysToDownload,
     intervalMs: (options.intervalSeconds ?? settings.importIntervalSeconds) * 1000,
     leaseTtlMs: options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
@@ -142,7 +145,7 @@ export async function runImportPass(db: Database, options: ImportPassOptions): P
   let skippedLocked = 0;
   let workRemaining = false;
   for (const accountId of due) {
-    if (Date.now() >= context.deadline) {
+    if (outOfTime(context)) {
       workRemaining = true;
       break;
     }
@@ -167,29 +170,43 @@ export async function runImportPass(db: Database, options: ImportPassOptions): P
 
 /**
  * Runs passes on a timer inside a long-running server (self-hosted, `next start`), for installs
- * without an external cron. Off when IMPORT_INTERVAL_SECONDS is 0. Returns a function that stops it.
+ * without an external cron. Off when IMPORT_INTERVAL_SECONDS is 0. `stop()` starts no new batch,
+ * waits for the running one to commit, and resolves: for a graceful shutdown on SIGTERM.
  */
-export function startImportScheduler(getDb: () => Promise<Database>): () => void {
+export function startImportScheduler(getDb: () => Promise<Database>): { stop(): Promise<void> } {
   const { importIntervalSeconds, importTimeBudgetSeconds } = env();
-  if (importIntervalSeconds === 0) return () => undefined;
+  if (importIntervalSeconds === 0) return { stop: async () => undefined };
   const workerId = defaultWorkerId();
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await runImportPass(await getDb(), { budgetMs: importTimeBudgetSeconds * 1000, workerId });
-    } catch (error) {
-      console.error(JSON.stringify({ level: 'error', msg: 'scheduled mail import failed', error: errorText(error) }));
-    } finally {
-      running = false;
-    }
+  const shutdown = new AbortController();
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    if (running || shutdown.signal.aborted) return;
+    running = (async () => {
+      try {
+        await runImportPass(await getDb(), { budgetMs: importTimeBudgetSeconds * 1000, workerId, stopSignal: shutdown.signal });
+      } catch (error) {
+        console.error(JSON.stringify({ level: 'error', msg: 'scheduled mail import failed', error: errorText(error) }));
+      } finally {
+        running = null;
+      }
+    })();
   };
   // Ticks more often than the interval: accounts become due at their own times, and a tick that
   // finds nothing due costs one query.
-  const timer = setInterval(() => void tick(), Math.min(importIntervalSeconds, 30) * 1000);
+  const timer = setInterval(tick, Math.min(importIntervalSeconds, 30) * 1000);
   timer.unref();
-  return () => clearInterval(timer);
+  return {
+    async stop() {
+      clearInterval(timer);
+      shutdown.abort();
+      await running;
+    },
+  };
+}
+
+/** Time to stop starting new work: the budget is spent or the server is shutting down. */
+function outOfTime(context: Pick<PassContext, 'deadline' | 'stopSignal'>): boolean {
+  return Date.now() >= context.deadline || context.stopSignal?.aborted === true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -200,6 +217,7 @@ interface PassContext {
   workerId: string;
   now: Date;
   deadline: number;
+  stopSignal: AbortSignal | undefined;
   daysToDownload: number;
   intervalMs: number;
   leaseTtlMs: number;
@@ -305,7 +323,7 @@ async function importFolders(context: AccountContext): Promise<MailImportProgres
 
   let progress: MailImportProgress | null = null;
   for (const folder of selected) {
-    if (Date.now() >= context.deadline) {
+    if (outOfTime(context)) {
       context.summary.workRemaining = true;
       break;
     }
@@ -565,7 +583,7 @@ async function importInBatches(
   const total = uids.length;
   let done = 0;
   for (const batch of planBatches(uids, sizes, context.maxBatchMessages)) {
-    if (Date.now() >= context.deadline) return false;
+    if (outOfTime(context)) return false;
     const fetched = await context.session.fetchMessages(batch);
     const messages: PreparedMessage[] = [];
     for (const message of fetched) messages.push({ fetched: message, parsed: await parseMessage(message.source) });
