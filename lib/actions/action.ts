@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { getDb, type Database } from '@/db';
 import type { User } from '@/db/schema';
 import { getCurrentUser } from '@/lib/auth/session';
+import { log } from '@/lib/log';
 import { UserFacingError } from './errors';
 
 export type ActionResult<T> =
@@ -21,13 +22,21 @@ export interface AuthenticatedContext extends PublicContext {
 
 type Translate = (key: string, values?: Record<string, string | number>) => string;
 
-/** FormData from a <form action>, or a plain object from a client call. */
+/**
+ * FormData from a <form action>, or a plain object from a client call. Fields named `name[]`
+ * (a group of checkboxes) become an array under `name`, empty when none is ticked.
+ */
 function toInput(raw: unknown): unknown {
   if (raw instanceof FormData) {
     const object: Record<string, unknown> = {};
     for (const [key, value] of raw.entries()) {
       if (key.startsWith('$ACTION')) continue; // Next.js's own bookkeeping fields
-      object[key] = value;
+      if (key.endsWith('[]')) {
+        const name = key.slice(0, -2);
+        object[name] = [...((object[name] as unknown[] | undefined) ?? []), value];
+      } else {
+        object[key] = value;
+      }
     }
     return object;
   }
@@ -69,7 +78,7 @@ async function run<S extends z.ZodType, T, C extends PublicContext>(
       return { ok: false, error: message, ...(error.field ? { fieldErrors: { [error.field]: [message] } } : {}) };
     }
     const reference = crypto.randomBytes(4).toString('hex');
-    console.error(JSON.stringify({ level: 'error', msg: 'action failed', reference, error: error instanceof Error ? error.stack : String(error) }));
+    log('error', 'action failed', { reference, error });
     return { ok: false, error: t('unexpected', { reference }) };
   }
 }

@@ -10,6 +10,7 @@ import type { Database } from '@/db';
 import { env } from '@/lib/env';
 import { deleteMailAccount, getMailAccount } from './accounts';
 import { runImportPass } from './import';
+import { setFoldersSelected } from './mailbox';
 import { sendMail } from './send';
 import { composeSchema } from './compose-schema';
 import { ManualSettingsError, connectManually, connectWithAutodetect, type ConnectOutcome, type ManualConnectInput } from './connect';
@@ -94,3 +95,14 @@ export const removeMailAccountAction = authenticatedAction(z.object({}), async (
 
 /** Sends from the composer through the user's own account; the Inbox's replies will reuse it. */
 export const sendMailAction = authenticatedAction(composeSchema, (message, { db, user }) => sendMail(db, user, message));
+
+/** E-mail options → which folders are imported; the checkboxes post the ids of the folders switched on. */
+export const setImportedFoldersAction = authenticatedAction(
+  z.object({ folderIds: z.array(z.uuid('invalidValue')).max(1000).default([]) }),
+  async ({ folderIds }, { db, user }) => {
+    await setFoldersSelected(db, user.id, folderIds);
+    revalidatePath('/settings/email');
+    revalidatePath('/inbox');
+    return { selected: folderIds.length };
+  },
+);

@@ -88,3 +88,27 @@ export async function getImportState(db: Database, userId: string) {
     .where(eq(mailAccountSync.accountId, ownAccount(userId)));
   return state;
 }
+
+/** Every folder of the user's account, for choosing which ones are imported. */
+export async function listAllFolders(db: Database, userId: string) {
+  return db
+    .select({ id: mailFolders.id, name: mailFolders.name, path: mailFolders.path, specialUse: mailFolders.specialUse, selectedForImport: mailFolders.selectedForImport })
+    .from(mailFolders)
+    .where(eq(mailFolders.accountId, ownAccount(userId)))
+    .orderBy(sql`${mailFolders.specialUse} = 'inbox' desc`, sql`${mailFolders.specialUse} = 'sent' desc`, asc(mailFolders.path));
+}
+
+/**
+ * Switches folders of the user's own account on or off for import. A folder switched on is imported
+ * on the next pass (which is made due now); one switched off keeps what was imported so far.
+ */
+export async function setFoldersSelected(db: Database, userId: string, selectedIds: readonly string[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    const folders = await tx.select({ id: mailFolders.id }).from(mailFolders).where(eq(mailFolders.accountId, ownAccount(userId)));
+    const wanted = new Set(selectedIds);
+    for (const folder of folders) {
+      await tx.update(mailFolders).set({ selectedForImport: wanted.has(folder.id) }).where(eq(mailFolders.id, folder.id));
+    }
+    await tx.update(mailAccountSync).set({ nextPassAt: new Date() }).where(eq(mailAccountSync.accountId, ownAccount(userId)));
+  });
+}

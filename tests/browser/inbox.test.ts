@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { updatePreferences } from '@/lib/preferences/service';
-import { createUser } from '@/lib/users/service';
+import { createUser, findUserByEmail } from '@/lib/users/service';
+import { mailFolders } from '@/db/schema';
+import { setFoldersSelected } from '@/lib/mail/mailbox';
+import { eq } from 'drizzle-orm';
 import { expectVisible, launchChromium, newContext, screenshotPath } from '../harness/browser';
 import { startBrowserTestApp, type BrowserTestApp } from '../harness/browser-app';
 import { deliverToMaildir } from '../harness/mail-servers';
@@ -52,6 +55,7 @@ beforeAll(async () => {
   trackerUrl = `http://127.0.0.1:${(tracker.address() as AddressInfo).port}/pixel.gif`;
 
   [browser, app] = await Promise.all([launchChromium(), startBrowserTestApp()]);
+  app.neverLog(reader.password, stranger.password);
   for (const user of [reader, stranger]) {
     const created = await createUser(app.db, { ...user, role: 'member' });
     await updatePreferences(app.db, created.id, { emailClient: 'crm' });
@@ -161,6 +165,26 @@ describe('the Inbox after connecting a mailbox', () => {
     }
     await page.screenshot({ path: screenshotPath('message-phone'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('lets the user choose which folders are imported, and only their own', async () => {
+    await page.goto(`${app.baseUrl}/settings/email`);
+    const selection = page.getByTestId('folder-selection');
+    const archive = selection.getByRole('checkbox', { name: /^Archive/ });
+    expect(await selection.getByRole('checkbox', { name: /^Inbox/ }).isChecked()).toBe(true);
+    expect(await archive.isChecked()).toBe(false);
+    await archive.check();
+    await selection.getByRole('button', { name: 'Save folders' }).click();
+    await expectVisible(page.getByText('Saved. The next import follows the new choice.'));
+    await page.reload();
+    expect(await page.getByTestId('folder-selection').getByRole('checkbox', { name: /^Archive/ }).isChecked()).toBe(true);
+
+    // Another user's ids change nothing here: the update is scoped to the caller's own account.
+    const [archiveRow] = await app.db.select().from(mailFolders).where(eq(mailFolders.path, 'Archive'));
+    const strangerRow = await findUserByEmail(app.db, stranger.email);
+    await setFoldersSelected(app.db, strangerRow!.id, []);
+    const [after] = await app.db.select().from(mailFolders).where(eq(mailFolders.id, archiveRow!.id));
+    expect(after!.selectedForImport).toBe(true);
   });
 
   it("keeps one user's mail from another user", async () => {

@@ -4,10 +4,12 @@ import { getTranslations } from 'next-intl/server';
 import { getDb } from '@/db';
 import { requireUser } from '@/lib/auth/session';
 import { getMailAccount, toAccountView } from '@/lib/mail/accounts';
+import { listAllFolders } from '@/lib/mail/mailbox';
 import { accountFormValues } from '@/lib/mail/connect';
 import { PageHeader } from '@/lib/ui/empty-state';
 import { getPreferences } from '@/lib/preferences/service';
 import { AccountSummary } from '@/lib/ui/mail/account-summary';
+import { FolderSelection } from '@/lib/ui/mail/folder-selection';
 import { ManualSettingsForm } from '@/lib/ui/mail/manual-settings-form';
 import { RemoveAccount } from '@/lib/ui/mail/remove-account';
 import { MailOptionsGeneralForm } from '@/lib/ui/settings/mail-options-general-form';
@@ -20,7 +22,7 @@ export default async function MailOptionsPage() {
   const user = await requireUser();
   const t = await getTranslations('mailOptionsPage');
   const db = await getDb();
-  const [account, preferences] = await Promise.all([getMailAccount(db, user.id), getPreferences(db, user.id)]);
+  const [account, preferences, folders] = await Promise.all([getMailAccount(db, user.id), getPreferences(db, user.id), listAllFolders(db, user.id)]);
   const view = account ? toAccountView(account) : undefined;
   return (
     <div className="max-w-4xl">
@@ -44,6 +46,15 @@ export default async function MailOptionsPage() {
                 <ManualSettingsForm mode="edit" initial={accountFormValues(view)} />
               </div>
             </details>
+            {folders.length > 0 ? (
+              <section aria-labelledby="folders-heading">
+                <h3 id="folders-heading" className="mb-1 font-medium">
+                  {t('foldersTitle')}
+                </h3>
+                <p className="mb-3 text-sm text-slate-600">{t('foldersHelp')}</p>
+                <FolderSelection folders={folders} />
+              </section>
+            ) : null}
             <RemoveAccount emailAddress={view.emailAddress} />
           </div>
         ) : (
