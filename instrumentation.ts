@@ -14,14 +14,14 @@ export async function register() {
     process.exit(1);
   }
   if (process.env.VERCEL) return;
-  const [{ getDb }, { startImportScheduler }] = await Promise.all([import('./db'), import('./lib/mail/import')]);
+  const [{ getDb }, { startImportScheduler }, { log }] = await Promise.all([import('./db'), import('./lib/mail/import'), import('./lib/log')]);
   const scheduler = startImportScheduler(getDb);
   // With NEXT_MANUAL_SIG_HANDLE set (our container does), Next leaves SIGTERM to us: start no new
   // import batch, let the running one commit, then exit. (Without it Next exits at once; a batch cut
   // short is rolled back and imported again by the next pass, so nothing is lost either way.)
   if (process.env.NEXT_MANUAL_SIG_HANDLE) {
     const shutDown = (signal: NodeJS.Signals) => {
-      console.log(JSON.stringify({ level: 'info', msg: `${signal}: finishing the running import batch, then exiting` }));
+      log('info', 'shutting down: finishing the running import batch', { signal });
       void scheduler.stop().finally(() => process.exit(0));
     };
     process.once('SIGTERM', shutDown);

@@ -15,6 +15,7 @@ import {
 } from '@/db/schema';
 import { EnvelopeError, KeyringError } from '@/lib/crypto/envelope';
 import { env } from '@/lib/env';
+import { errorText, log } from '@/lib/log';
 import { classifyFolders, type ClassifiedFolder } from './folders';
 import { ImapSession, type FetchedMessage, type FolderStatus, type ImapSessionOptions, type ListedFolderWithStatus, type SyncExtensions } from './imap';
 import {
@@ -157,6 +158,19 @@ export async function runImportPass(db: Database, options: ImportPassOptions): P
     const summary = await importAccount(context, lease);
     accounts.push(summary);
     workRemaining ||= summary.workRemaining;
+    // One line per account and pass: enough to see whether mail is flowing, with no content in it.
+    const { accountId: id, outcome, foldersTouched, added, updated, removed, errors, durationMs } = summary;
+    log(outcome === 'ok' ? 'info' : 'warn', 'mail import', {
+      accountId: id,
+      outcome,
+      folders: foldersTouched.length,
+      added,
+      updated,
+      removed,
+      errors: errors.length,
+      workRemaining: summary.workRemaining,
+      durationMs,
+    });
   }
   return {
     workerId: context.workerId,
@@ -185,7 +199,7 @@ export function startImportScheduler(getDb: () => Promise<Database>): { stop(): 
       try {
         await runImportPass(await getDb(), { budgetMs: importTimeBudgetSeconds * 1000, workerId, stopSignal: shutdown.signal });
       } catch (error) {
-        console.error(JSON.stringify({ level: 'error', msg: 'scheduled mail import failed', error: errorText(error) }));
+        log('error', 'scheduled mail import failed', { error: errorText(error) });
       } finally {
         running = null;
       }
@@ -340,7 +354,7 @@ async function importFolders(context: AccountContext): Promise<MailImportProgres
       // A dead connection ends the account's pass; a folder the server refused does not stop the others.
       if (!context.session.usable) throw new AccountFailure('other', `${folder.path}: ${errorText(error)}`, { cause: error });
       context.summary.errors.push(`${folder.path}: ${errorText(error)}`);
-      console.error(JSON.stringify({ level: 'warn', msg: 'importing a folder failed', accountId: context.account.id, folder: folder.path, error: errorText(error) }));
+      log('warn', 'importing a folder failed', { accountId: context.account.id, folder: folder.path, error: errorText(error) });
     }
   }
   return progress;
@@ -827,6 +841,3 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return result;
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -8,6 +8,7 @@ import type { MailAccount, User } from '@/db/schema';
 import { UserFacingError } from '@/lib/actions/errors';
 import { EnvelopeError, KeyringError } from '@/lib/crypto/envelope';
 import { env } from '@/lib/env';
+import { log } from '@/lib/log';
 import { getPreferences } from '@/lib/preferences/service';
 import { accountCredentials, getMailAccount, type MailServerSettings } from './accounts';
 import type { ComposedMessage, MailAddress } from './compose-schema';
@@ -144,7 +145,7 @@ function sendFailure(error: unknown, smtp: MailServerSettings, message: Composed
     return new UserFacingError('compose.recipientsRejected', { recipients: rejected.join(', '), count: rejected.length }, field);
   }
   const classified = classifyMailError(error, { protocol: 'smtp', tls: smtp.tls, host: smtp.host, port: smtp.port });
-  console.error(JSON.stringify({ level: 'warn', msg: 'sending mail failed', code: classified.code, detail: classified.message }));
+  log('warn', 'sending mail failed', { code: classified.code, detail: classified.message });
   return new UserFacingError(`compose.sendFailed.${classified.code}`, { server: serverLabel(smtp), detail: serverReplyOf(error) ?? classified.message });
 }
 
@@ -200,7 +201,7 @@ async function saveSentCopy(mail: Mail.Options, credentials: { imap: MailServerS
   } catch (error) {
     const { imap } = credentials;
     const detail = error instanceof UserFacingError ? error.messageKey : classifyMailError(error, { protocol: 'imap', tls: imap.tls, host: imap.host, port: imap.port }).message;
-    console.error(JSON.stringify({ level: 'warn', msg: 'message sent, but saving it to Sent failed', folder, detail }));
+    log('warn', 'message sent, but saving it to Sent failed', { folder, detail });
     return folder ? { status: 'failed', folder } : { status: 'failed' };
   } finally {
     client?.close();

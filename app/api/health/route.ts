@@ -1,4 +1,5 @@
 import { getDatabaseHandle } from '@/db';
+import { errorText, log } from '@/lib/log';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,7 +10,7 @@ export async function GET() {
     await handle.ping();
     return Response.json({ status: 'ok', db: 'ok' });
   } catch (error) {
-    console.error(JSON.stringify({ level: 'error', msg: 'health check: database unreachable', error: error instanceof Error ? error.message : String(error) }));
+    log('error', 'health check: database unreachable', { error: errorText(error) });
     return Response.json({ status: 'error', db: 'unreachable' }, { status: 503 });
   }
 }

@@ -1,5 +1,6 @@
 import { getDb } from '@/db';
 import { env } from '@/lib/env';
+import { errorText, log } from '@/lib/log';
 import { checkCronAuthorization } from '@/lib/mail/cron-auth';
 import { runImportPass } from '@/lib/mail/import';
 
@@ -24,7 +25,7 @@ async function handle(request: Request): Promise<Response> {
     const summary = await runImportPass(await getDb(), { budgetMs: settings.importTimeBudgetSeconds * 1000 });
     return Response.json(summary);
   } catch (error) {
-    console.error(JSON.stringify({ level: 'error', msg: 'import pass failed', error: error instanceof Error ? error.message : String(error) }));
+    log('error', 'import pass failed', { error: errorText(error) });
     return Response.json({ error: 'The import pass failed; see the server log.' }, { status: 500 });
   }
 }

@@ -1,0 +1,21 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { log } from './log';
+
+describe('log', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('writes one JSON line with level, message and fields', () => {
+    const out = vi.spyOn(console, 'log').mockImplementation(() => {});
+    log('info', 'import pass', { accountId: 'a1', added: 3 });
+    expect(out).toHaveBeenCalledTimes(1);
+    expect(JSON.parse(String(out.mock.calls[0]![0]))).toMatchObject({ level: 'info', msg: 'import pass', accountId: 'a1', added: 3 });
+  });
+
+  it('drops fields that look like secrets and reduces errors to text', () => {
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    log('warn', 'login failed', { password: 'hunter2', imapPassword: 'x', cookie: 'c', textBody: 'hello', error: new Error('boom') });
+    const line = String(err.mock.calls[0]![0]);
+    expect(line).not.toContain('hunter2');
+    expect(JSON.parse(line)).toEqual({ time: expect.any(String), level: 'warn', msg: 'login failed', error: 'boom' });
+  });
+});
