@@ -1,36 +1,79 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import crypto from 'node:crypto';
+import { describe, expect, inject, it } from 'vitest';
+import { START_STANDALONE_SCRIPT, STANDALONE_SERVER, testSecrets } from '../harness/app-server';
 import { freePort, settlesWithin } from '../harness/net';
 
-/** Starts the production build with the given environment and collects what it prints until it exits. */
-async function startProduction(env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
-  const port = await freePort();
-  const child = spawn(path.join(process.cwd(), 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
+interface Finished {
+  code: number | null;
+  output: string;
+}
+
+/** Runs a command with only the given environment (plus PATH and HOME) and collects what it prints until it exits. */
+async function run(command: string, args: string[], env: Record<string, string | undefined>, timeoutMs = 20_000): Promise<Finished> {
+  const child = spawn(command, args, {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...env },
   });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  if (!(await settlesWithin(exited, 20_000))) {
+  if (!(await settlesWithin(exited, timeoutMs))) {
     child.kill('SIGKILL');
     return { code: null, output };
   }
   return { code: await exited, output };
 }
 
+/** The standalone server on its own (what runs after the migration step, and on other hosts). */
+async function startStandaloneServer(env: Record<string, string | undefined>): Promise<Finished> {
+  return run('node', [STANDALONE_SERVER], { PORT: String(await freePort()), HOSTNAME: '127.0.0.1', ...env });
+}
+
+const someKey = `k1:${Buffer.alloc(32).toString('base64')}`;
+
 describe('starting in production', () => {
   it('refuses to start without DATABASE_URL and says why', async () => {
-    const { code, output } = await startProduction({ AUTH_SECRET: 'x'.repeat(40), MAIL_ENCRYPTION_KEY: `k1:${Buffer.alloc(32).toString('base64')}` });
+    const { code, output } = await startStandaloneServer({ AUTH_SECRET: 'x'.repeat(40), MAIL_ENCRYPTION_KEY: someKey });
     expect(code).toBe(1);
     expect(output).toContain('DATABASE_URL is not set');
     expect(output).toContain('ALLOW_EMBEDDED_DATABASE_IN_PRODUCTION=true');
   });
 
   it('names a missing AUTH_SECRET', async () => {
-    const { code, output } = await startProduction({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', MAIL_ENCRYPTION_KEY: `k1:${Buffer.alloc(32).toString('base64')}` });
+    const { code, output } = await startStandaloneServer({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', MAIL_ENCRYPTION_KEY: someKey });
     expect(code).toBe(1);
     expect(output).toContain('AUTH_SECRET is required in production');
+  });
+
+  it("the container's start script migrates an empty database (the one-shot `migrate` step)", async () => {
+    const { default: postgres } = await import('postgres');
+    const admin = postgres(inject('postgresAdminUrl'), { max: 1, onnotice: () => {} });
+    const name = `t_${crypto.randomBytes(6).toString('hex')}`;
+    await admin.unsafe(`create database "${name}"`);
+    await admin.end();
+    const url = new URL(inject('postgresAdminUrl'));
+    url.pathname = `/${name}`;
+
+    const first = await run('bash', [START_STANDALONE_SCRIPT, 'migrate'], { DATABASE_URL: url.toString(), ...testSecrets() });
+    expect(first.output).toContain('Database migrated.');
+    expect(first.code).toBe(0);
+    // Starting a container again must not fail on a database that is already up to date.
+    const again = await run('bash', [START_STANDALONE_SCRIPT, 'migrate'], { DATABASE_URL: url.toString(), ...testSecrets() });
+    expect(again.code).toBe(0);
+
+    const database = postgres(url.toString(), { max: 1, onnotice: () => {} });
+    try {
+      const [usersTable] = await database<{ name: string | null }[]>`select to_regclass('public.users')::text as name`;
+      expect(usersTable?.name).toBe('users');
+    } finally {
+      await database.end();
+    }
+  });
+
+  it('the start script refuses, like the server, to migrate a production install without DATABASE_URL', async () => {
+    const { code, output } = await run('bash', [START_STANDALONE_SCRIPT, 'migrate'], testSecrets());
+    expect(code).toBe(1);
+    expect(output).toContain('DATABASE_URL is not set');
   });
 });

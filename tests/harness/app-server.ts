@@ -1,8 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile as execFileCallback, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { promisify } from 'node:util';
 import { freePort, settlesWithin } from './net';
+
+const execFile = promisify(execFileCallback);
 
 export interface RunningApp {
   baseUrl: string;
@@ -11,13 +14,24 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** Builds the production app once per checkout; `npm test` builds before the browser tests, so this rarely runs. */
+/** The script the container image starts with; the tests start the app the same way. */
+export const START_STANDALONE_SCRIPT = path.join(process.cwd(), 'scripts', 'start-standalone.sh');
+/** The self-contained server that `next build` writes with output: 'standalone'. */
+export const STANDALONE_SERVER = path.join(process.cwd(), '.next', 'standalone', 'server.js');
+
+/**
+ * Builds the production app once per checkout (`npm test` builds before the browser tests, so the
+ * build itself rarely runs here), then completes the standalone output as the container image does.
+ * A build from before output: 'standalone' has no server.js and is rebuilt.
+ */
 export async function ensureBuilt(): Promise<void> {
-  if (fs.existsSync(path.join(process.cwd(), '.next', 'BUILD_ID'))) return;
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('npx', ['next', 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next build exited with ${code}`))));
-  });
+  if (!fs.existsSync(path.join(process.cwd(), '.next', 'BUILD_ID')) || !fs.existsSync(STANDALONE_SERVER)) {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn('npx', ['next', 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next build exited with ${code}`))));
+    });
+  }
+  await execFile('bash', [START_STANDALONE_SCRIPT, 'assemble']);
 }
 
 export function testSecrets() {
@@ -27,13 +41,17 @@ export function testSecrets() {
   };
 }
 
-/** `next start` of the built app on a free port, as production runs it. */
+/**
+ * The standalone server of the built app on a free port, started like the container starts it
+ * (scripts/start-standalone.sh: migrations, then `node server.js` in its place), so the browser
+ * tests prove the artifact that ships rather than `next start` on the source tree.
+ */
 export async function startApp(env: Record<string, string>): Promise<RunningApp> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   let output = '';
-  const child: ChildProcess = spawn(path.join(process.cwd(), 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
-    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...env },
+  const child: ChildProcess = spawn('bash', [START_STANDALONE_SCRIPT], {
+    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...env, PORT: String(port), HOSTNAME: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk) => (output += chunk));
@@ -42,7 +60,7 @@ export async function startApp(env: Record<string, string>): Promise<RunningApp>
 
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited early:\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the standalone server exited early:\n${output}`);
     try {
       const response = await fetch(`${baseUrl}/api/health`);
       if (response.ok) break;
@@ -60,6 +78,7 @@ export async function startApp(env: Record<string, string>): Promise<RunningApp>
     baseUrl,
     output: () => output,
     async stop() {
+      // The script exec'd node, so this signal reaches the server itself, as `docker stop` does.
       child.kill('SIGTERM');
       if (!(await settlesWithin(exited, 10_000))) child.kill('SIGKILL');
     },

@@ -5,7 +5,7 @@ import { startPostgres } from './postgres';
 
 /**
  * Shared by all browser tests: one production build, one Postgres cluster and the mail servers.
- * Each test file starts its own `next start` on its own database (tests/harness/browser-app.ts),
+ * Each test file starts its own production server on its own database (tests/harness/browser-app.ts),
  * so files do not depend on each other's order or leftovers.
  */
 export default async function setup(project: TestProject) {

@@ -1,0 +1,47 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import {
+  API_CONTENT_SECURITY_POLICY,
+  commonSecurityHeaders,
+  createNonce,
+  isApiPath,
+  isHttpsRequest,
+  pageContentSecurityPolicy,
+} from '@/lib/security/headers';
+
+/**
+ * Puts the security headers on every page and API response. This is deliberately not an auth gate:
+ * pages, route handlers and server actions check the session themselves (a matcher change here must
+ * never be able to open anything up).
+ */
+export function proxy(request: NextRequest): NextResponse {
+  const headers = commonSecurityHeaders({
+    isHttps: isHttpsRequest(request.headers.get('x-forwarded-proto'), request.nextUrl.protocol),
+  });
+
+  if (isApiPath(request.nextUrl.pathname)) {
+    const response = NextResponse.next();
+    for (const [name, value] of headers) response.headers.set(name, value);
+    response.headers.set('Content-Security-Policy', API_CONTENT_SECURITY_POLICY);
+    return response;
+  }
+
+  const nonce = createNonce();
+  const policy = pageContentSecurityPolicy({ nonce, isDevelopment: process.env.NODE_ENV === 'development' });
+  // Next.js finds the nonce in the request's Content-Security-Policy and puts it on its own scripts;
+  // x-nonce is for our code, should a component ever need to pass it to a <Script>. Both overwrite
+  // whatever the client sent under those names.
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set('x-nonce', nonce);
+  requestHeaders.set('Content-Security-Policy', policy);
+
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  for (const [name, value] of headers) response.headers.set(name, value);
+  response.headers.set('Content-Security-Policy', policy);
+  return response;
+}
+
+export const config = {
+  // Build output and optimised images are immutable files with no scripts to protect; skipping them
+  // saves a proxy run per asset. Everything else, pages and /api alike, gets the headers.
+  matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'],
+};
