@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { answerEmailClientQuestion, expectHidden, expectVisible, launchChromium, newContext, screenshotPath } from '../harness/browser';
 import { startBrowserTestApp, type BrowserTestApp } from '../harness/browser-app';
+import { updatePreferences } from '@/lib/preferences/service';
+import { createUser } from '@/lib/users/service';
 
 const admin = { name: 'Ada Admin', email: 'ada@example.test', password: 'correct horse battery' };
 const colleague = { name: 'Cole League', email: 'cole@example.test', password: 'staple battery horse' };
@@ -12,6 +14,7 @@ let baseUrl: string;
 
 beforeAll(async () => {
   [browser, app] = await Promise.all([launchChromium(), startBrowserTestApp()]);
+  app.neverLog(admin.password, colleague.password);
   baseUrl = app.baseUrl;
 });
 afterAll(async () => {
@@ -159,6 +162,31 @@ describe('sign-in and the app shell', () => {
     await expectVisible(page.getByRole('heading', { name: 'Contacts', exact: true }));
     await expectHidden(navigation);
     await page.context().close();
+  });
+
+  it('shows admins the System page: download window, configuration, schema; members do not get it', async () => {
+    const adminPage = await (await newContext(browser)).newPage();
+    await signIn(adminPage, admin.email, admin.password);
+    await adminPage.waitForURL(/\/inbox$/);
+    await adminPage.goto(`${baseUrl}/settings`);
+    await adminPage.getByRole('link', { name: 'Open system status' }).click();
+    await expectVisible(adminPage.getByRole('heading', { name: 'System', exact: true }));
+    expect(await adminPage.getByTestId('download-window').textContent()).toContain('30 days (the default');
+    const configuration = await adminPage.getByTestId('configuration').textContent();
+    expect(configuration).toContain('DATABASE_URL: set');
+    expect(configuration).toContain('CRON_SECRET: not set');
+    expect(await adminPage.getByTestId('schema-version').textContent()).toContain('(up to date)');
+    await adminPage.context().close();
+
+    const member = { email: 'member@example.test', password: 'member password 12' };
+    const created = await createUser(app.db, { ...member, name: 'Member', role: 'member' });
+    await updatePreferences(app.db, created.id, { emailClient: 'crm' });
+    app.neverLog(member.password);
+    const memberPage = await (await newContext(browser)).newPage();
+    await signIn(memberPage, member.email, member.password);
+    await memberPage.waitForURL(/\/inbox$/);
+    expect((await memberPage.goto(`${baseUrl}/settings/system`))?.status()).toBe(404);
+    await memberPage.context().close();
   });
 
   it('speaks Swedish when the browser asks for it, and remembers a language chosen in Settings', async () => {

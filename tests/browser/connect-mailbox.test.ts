@@ -15,6 +15,7 @@ let page: Page;
 
 beforeAll(async () => {
   [browser, app] = await Promise.all([launchChromium(), startBrowserTestApp()]);
+  app.neverLog(crmUser.password);
   const user = await createUser(app.db, { ...crmUser, role: 'member' });
   // This user answered the first-sign-in question long ago.
   await updatePreferences(app.db, user.id, { emailClient: 'crm' });
@@ -74,6 +75,9 @@ describe('connecting a mailbox in the Inbox', () => {
 
   it('connects with correct settings and shows the account', async () => {
     await submitManual({ server: starttlsImap(), password: alice.password, ssl: false }, { server: starttlsSmtp(), password: alice.password, ssl: false });
+    // Connected: the Inbox turns into the message list (the import starts) and the account shows in E-mail options.
+    await expectVisible(page.getByRole('link', { name: 'E-mail options' }));
+    await page.goto(`${app.baseUrl}/settings/email`);
     await expectVisible(page.getByTestId('connected-address'));
     expect(await page.getByTestId('connected-address').textContent()).toContain(alice.email);
     expect(await page.getByTestId('imap-summary').textContent()).toContain('STARTTLS');

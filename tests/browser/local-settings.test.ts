@@ -13,6 +13,7 @@ let app: BrowserTestApp;
 
 beforeAll(async () => {
   [browser, app] = await Promise.all([launchChromium(), startBrowserTestApp()]);
+  app.neverLog(desktopUser.password, phoneUser.password);
   // Straight into the app's database: these tests are about what happens after the first sign-in.
   await createUser(app.db, { ...desktopUser, role: 'admin' });
   await createUser(app.db, { ...phoneUser, role: 'member' });

@@ -8,26 +8,38 @@ export interface BrowserTestApp {
   /** The app's own database, for arranging data the test does not drive through the UI. */
   db: Database;
   output(): string;
+  /**
+   * Registers a value that must never appear in the app's logs (a CRM or mailbox password the test
+   * types). stop() fails the test file when any registered value, or any test mailbox password, did.
+   */
+  neverLog(...values: string[]): void;
   stop(): Promise<void>;
 }
 
-/** `next start` of the production build on a fresh, migrated database of its own. */
+/** The production build on a fresh, migrated database of its own. */
 export async function startBrowserTestApp(): Promise<BrowserTestApp> {
   const { handle, url } = await freshPostgres();
+  const mailServers = inject('mailServers');
+  const secrets = testSecrets();
   const app = await startApp({
     DATABASE_URL: url,
-    ...testSecrets(),
+    ...secrets,
     // The test mail servers live on loopback and use a throw-away CA, as an on-premise server would.
     MAIL_ALLOW_PRIVATE_HOSTS: 'true',
-    NODE_EXTRA_CA_CERTS: inject('mailServers').caCertPath,
+    NODE_EXTRA_CA_CERTS: mailServers.caCertPath,
   });
+  const forbidden = new Set<string>([...mailServers.users.map((user) => user.password), secrets.AUTH_SECRET]);
   return {
     baseUrl: app.baseUrl,
     db: handle.db,
     output: app.output,
+    neverLog: (...values) => values.forEach((value) => forbidden.add(value)),
     async stop() {
       await app.stop();
       await handle.close();
+      const output = app.output();
+      const leaked = [...forbidden].filter((value) => output.includes(value));
+      if (leaked.length > 0) throw new Error(`the app's logs contain ${leaked.length} secret(s) the tests used; no password may be logged`);
     },
   };
 }

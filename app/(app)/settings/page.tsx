@@ -13,6 +13,7 @@ export default async function SettingsPage() {
   const user = await requireUser();
   const t = await getTranslations('settings');
   const localSettings = await getTranslations('localSettings');
+  const system = await getTranslations('system');
   return (
     <div className="max-w-2xl">
       <PageHeader title={t('title')} />
@@ -24,7 +25,10 @@ export default async function SettingsPage() {
       <SettingsLinkSection title={t('emailOptionsTitle')} help={t('emailOptionsHelp')} href="/settings/email" linkText={t('openEmailOptions')} />
       <SettingsLinkSection title={localSettings('title')} help={localSettings('sectionHelp')} href="/settings/local" linkText={localSettings('open')} />
       {user.role === 'admin' ? (
-        <SettingsLinkSection title={t('usersTitle')} help={t('usersHelp')} href="/settings/users" linkText={t('manageUsers')} />
+        <>
+          <SettingsLinkSection title={t('usersTitle')} help={t('usersHelp')} href="/settings/users" linkText={t('manageUsers')} />
+          <SettingsLinkSection title={system('linkTitle')} help={system('linkHelp')} href="/settings/system" linkText={system('open')} />
+        </>
       ) : null}
     </div>
   );

@@ -1,0 +1,74 @@
+import type { Metadata } from 'next';
+import { getFormatter, getTranslations } from 'next-intl/server';
+import { getDb } from '@/db';
+import { requireAdmin } from '@/lib/auth/session';
+import { appVersion, configurationStatus, downloadWindow, importStatusByAccount, schemaVersion } from '@/lib/system/status';
+import { PageHeader } from '@/lib/ui/empty-state';
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('system'))('title') };
+}
+
+/** For admins: is mail flowing, and is the installation configured? Values of secrets are never shown. */
+export default async function SystemPage() {
+  await requireAdmin();
+  const db = await getDb();
+  const [t, format, accounts, schema] = await Promise.all([getTranslations('system'), getFormatter(), importStatusByAccount(db), schemaVersion(db)]);
+  const window = downloadWindow();
+  const when = (date: Date | null) => (date ? format.dateTime(date, { dateStyle: 'short', timeStyle: 'medium' }) : t('never'));
+
+  return (
+    <div className="flex max-w-4xl flex-col gap-6">
+      <PageHeader title={t('title')} />
+      <section className="rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="system-import">
+        <h2 id="system-import" className="mb-2 font-medium">
+          {t('importTitle')}
+        </h2>
+        <p className="mb-3 text-sm" data-testid="download-window">
+          {t(window.source === 'env' ? 'windowFromEnv' : 'windowDefault', { days: window.days })}
+        </p>
+        {accounts.length === 0 ? (
+          <p className="text-sm text-slate-600">{t('noAccounts')}</p>
+        ) : (
+          <ul className="divide-y divide-slate-200" data-testid="import-status">
+            {accounts.map((account) => (
+              <li key={account.accountId} className="flex flex-col gap-0.5 py-3 text-sm">
+                <span className="font-medium">
+                  {account.emailAddress} <span className="font-normal text-slate-500">({account.owner})</span>
+                </span>
+                <span>
+                  {t(`status.${account.status}`)} · {t('messages', { count: account.messages })}
+                </span>
+                <span className="text-slate-600">
+                  {t('lastPass', { when: when(account.lastPassAt) })} · {t('nextPass', { when: when(account.nextPassAt) })}
+                </span>
+                {account.lastError ? <span className="text-red-700">{t('lastError', { error: account.lastError, failures: account.consecutiveFailures ?? 0 })}</span> : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section className="rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="system-configuration">
+        <h2 id="system-configuration" className="mb-2 font-medium">
+          {t('configurationTitle')}
+        </h2>
+        <ul className="flex flex-col gap-1 text-sm" data-testid="configuration">
+          {configurationStatus().map(({ name, set }) => (
+            <li key={name}>
+              <code>{name}</code>: {set ? t('set') : t('notSet')}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section className="rounded-lg border border-slate-200 bg-white p-5 text-sm" aria-labelledby="system-version">
+        <h2 id="system-version" className="mb-2 font-medium">
+          {t('versionTitle')}
+        </h2>
+        <p>{t('appVersion', { version: appVersion() })}</p>
+        <p data-testid="schema-version">
+          {schema.upToDate ? t('schemaUpToDate', { version: schema.expected }) : t('schemaBehind', { applied: schema.applied ?? t('never'), expected: schema.expected })}
+        </p>
+      </section>
+    </div>
+  );
+}
