@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { log } from '@/lib/log';
 import {
   API_CONTENT_SECURITY_POLICY,
   commonSecurityHeaders,
@@ -14,6 +15,9 @@ import {
  * never be able to open anything up).
  */
 export function proxy(request: NextRequest): NextResponse {
+  // One line per request for the operator. The path only: query strings can carry addresses
+  // (/inbox/compose?to=…), and nothing identifying the user or their session is written.
+  log('info', 'request', { method: request.method, path: request.nextUrl.pathname });
   const headers = commonSecurityHeaders({
     isHttps: isHttpsRequest(request.headers.get('x-forwarded-proto'), request.nextUrl.protocol),
   });
