@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { START_STANDALONE_SCRIPT, STANDALONE_SERVER, testSecrets } from '../harness/app-server';
+import { emptyPostgresDatabase } from '../harness/databases';
 import { freePort, settlesWithin } from '../harness/net';
 
 interface Finished {
@@ -47,22 +47,17 @@ describe('starting in production', () => {
   });
 
   it("the container's start script migrates an empty database (the one-shot `migrate` step)", async () => {
-    const { default: postgres } = await import('postgres');
-    const admin = postgres(inject('postgresAdminUrl'), { max: 1, onnotice: () => {} });
-    const name = `t_${crypto.randomBytes(6).toString('hex')}`;
-    await admin.unsafe(`create database "${name}"`);
-    await admin.end();
-    const url = new URL(inject('postgresAdminUrl'));
-    url.pathname = `/${name}`;
+    const url = await emptyPostgresDatabase();
 
-    const first = await run('bash', [START_STANDALONE_SCRIPT, 'migrate'], { DATABASE_URL: url.toString(), ...testSecrets() });
+    const first = await run('bash', [START_STANDALONE_SCRIPT, 'migrate'], { DATABASE_URL: url, ...testSecrets() });
     expect(first.output).toContain('Database migrated.');
     expect(first.code).toBe(0);
     // Starting a container again must not fail on a database that is already up to date.
-    const again = await run('bash', [START_STANDALONE_SCRIPT, 'migrate'], { DATABASE_URL: url.toString(), ...testSecrets() });
+    const again = await run('bash', [START_STANDALONE_SCRIPT, 'migrate'], { DATABASE_URL: url, ...testSecrets() });
     expect(again.code).toBe(0);
 
-    const database = postgres(url.toString(), { max: 1, onnotice: () => {} });
+    const { default: postgres } = await import('postgres');
+    const database = postgres(url, { max: 1, onnotice: () => {} });
     try {
       const [usersTable] = await database<{ name: string | null }[]>`select to_regclass('public.users')::text as name`;
       expect(usersTable?.name).toBe('users');

@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import { describe, inject } from 'vitest';
 import { openEmbedded, openPostgres, type DatabaseHandle } from '@/db/client';
 
-/** A fresh, migrated database on the suite's real Postgres cluster, and its URL. */
-export async function freshPostgres(): Promise<{ handle: DatabaseHandle; url: string }> {
+/** The URL of a new, empty database on the suite's real Postgres cluster. */
+export async function emptyPostgresDatabase(): Promise<string> {
   const { default: postgres } = await import('postgres');
   const admin = postgres(inject('postgresAdminUrl'), { max: 1, onnotice: () => {} });
   const name = `t_${crypto.randomBytes(6).toString('hex')}`;
@@ -11,7 +11,13 @@ export async function freshPostgres(): Promise<{ handle: DatabaseHandle; url: st
   await admin.end();
   const url = new URL(inject('postgresAdminUrl'));
   url.pathname = `/${name}`;
-  return { handle: await openPostgres(url.toString(), { migrate: true }), url: url.toString() };
+  return url.toString();
+}
+
+/** A fresh, migrated database on the suite's real Postgres cluster, and its URL. */
+export async function freshPostgres(): Promise<{ handle: DatabaseHandle; url: string }> {
+  const url = await emptyPostgresDatabase();
+  return { handle: await openPostgres(url, { migrate: true }), url };
 }
 
 export const databaseKinds = {
