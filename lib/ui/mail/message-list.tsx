@@ -28,7 +28,11 @@ export async function MessageList({ messages, showRecipients }: { messages: Mess
               </div>
               <span className={`truncate ${unread ? 'font-semibold' : ''}`}>
                 {message.subject || t('noSubject')}
-                {message.hasAttachments ? <span className="ml-1 text-slate-500" aria-label={t('hasAttachments')}>📎</span> : null}
+                {message.hasAttachments ? (
+                  <svg aria-label={t('hasAttachments')} role="img" viewBox="0 0 20 20" className="ml-1 inline h-4 w-4 text-slate-500" fill="none" stroke="currentColor" strokeWidth="1.6">
+                    <path d="M14.5 7.5 8.3 13.7a2 2 0 0 1-2.8-2.8l6.9-6.9a3.2 3.2 0 0 1 4.5 4.5l-7.4 7.4a4.4 4.4 0 0 1-6.2-6.2l6.2-6.2" strokeLinecap="round" />
+                  </svg>
+                ) : null}
               </span>
               <span className="truncate text-sm text-slate-500">{message.snippet}</span>
             </Link>
