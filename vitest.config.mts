@@ -26,6 +26,8 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/harness/global-setup-integration.ts'],
+          // The importer's per-pass info lines would bury the test report; warnings and errors still show.
+          env: { LOG_LEVEL: 'warn' },
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // Test files share the real servers; each file makes its own database.

@@ -57,6 +57,8 @@ const rawEnvSchema = z.object({
   MAIL_ALLOW_PRIVATE_HOSTS: booleanFlag,
   IMPORT_TIME_BUDGET_SECONDS: wholeSeconds({ min: 1, fallback: 50 }),
   IMPORT_INTERVAL_SECONDS: wholeSeconds({ min: 0, fallback: 120 }),
+  // Read by lib/log.ts itself (it must work before this validation runs); checked here so a typo fails fast.
+  LOG_LEVEL: z.enum(['info', 'warn', 'error', ''], { message: 'must be info, warn or error' }).optional(),
 });
 
 export interface Env {

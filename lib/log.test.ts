@@ -5,10 +5,20 @@ describe('log', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('writes one JSON line with level, message and fields', () => {
-    const out = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const out = vi.spyOn(console, 'error').mockImplementation(() => {});
     log('info', 'import pass', { accountId: 'a1', added: 3 });
     expect(out).toHaveBeenCalledTimes(1);
     expect(JSON.parse(String(out.mock.calls[0]![0]))).toMatchObject({ level: 'info', msg: 'import pass', accountId: 'a1', added: 3 });
+  });
+
+  it('leaves out lines below LOG_LEVEL', () => {
+    const out = vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.stubEnv('LOG_LEVEL', 'warn');
+    log('info', 'request', { path: '/inbox' });
+    log('warn', 'slow');
+    vi.unstubAllEnvs();
+    expect(out).toHaveBeenCalledTimes(1);
+    expect(String(out.mock.calls[0]![0])).toContain('slow');
   });
 
   it('drops fields that look like secrets and reduces errors to text', () => {

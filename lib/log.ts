@@ -1,6 +1,7 @@
 /**
- * Structured logs: one JSON object per line on stdout (info) or stderr (warn, error), which log
- * collectors (Vercel, Docker, Kubernetes) index without parsing. Callers pass ids, counts and codes;
+ * Structured logs: one JSON object per line on stderr, which log collectors (Vercel, Docker,
+ * Kubernetes) index without parsing; stdout stays free for what a command prints as its result
+ * (mail:import's JSON summary). LOG_LEVEL=warn silences the per-request and per-pass info lines. Callers pass ids, counts and codes;
  * never a password, token, cookie or message body. `error` values are reduced to their message (and
  * stack for errors), and any field whose name looks like a secret is dropped as a safety net.
  */
@@ -12,13 +13,15 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+const RANK: Record<Level, number> = { info: 0, warn: 1, error: 2 };
+
 export function log(level: Level, msg: string, fields: Record<string, unknown> = {}): void {
+  const threshold = process.env.LOG_LEVEL;
+  if (threshold && threshold in RANK && RANK[level] < RANK[threshold as Level]) return;
   const entry: Record<string, unknown> = { time: new Date().toISOString(), level, msg };
   for (const [key, value] of Object.entries(fields)) {
     if (SECRET_FIELD.test(key)) continue;
     entry[key] = value instanceof Error ? (level === 'error' ? value.stack ?? value.message : value.message) : value;
   }
-  const line = JSON.stringify(entry);
-  if (level === 'info') console.log(line);
-  else console.error(line);
+  console.error(JSON.stringify(entry));
 }
