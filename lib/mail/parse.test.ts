@@ -81,6 +81,15 @@ describe('parseMessage', () => {
     expect(parsed.hasRemoteContent).toBe(true);
   });
 
+  it('takes the snippet and the searchable text of an HTML-only message from its HTML', async () => {
+    const parsed = await parseMessage(
+      Buffer.from('From: a@example.test\r\nSubject: News\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Autumn <b>offers</b> inside</p>'),
+    );
+    expect(parsed.textBody).toBeNull();
+    expect(parsed.snippet).toBe('Autumn offers inside');
+    expect(parsed.searchText).toContain('offers');
+  });
+
   it('keeps large attachments out of the row but remembers their part', async () => {
     const big = Buffer.alloc(MAX_STORED_ATTACHMENT_BYTES + 1, 'a');
     const parsed = await parseMessage(

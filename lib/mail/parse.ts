@@ -90,7 +90,8 @@ export async function parseMessage(source: Buffer, parse: MessageParser = simple
 function buildParsedMessage(parsed: ParsedMail): ParsedMessage {
   const headers = threadingHeaders(parsed);
   const attachments = parsed.attachments.map(toParsedAttachment);
-  const textBody = parsed.text !== undefined ? cleanText(parsed.text) : null;
+  // mailparser gives '' (not undefined) for an HTML-only message: then the readable text comes from the HTML.
+  const textBody = parsed.text?.trim() ? cleanText(parsed.text) : null;
   const rawHtml = typeof parsed.html === 'string' ? cleanText(parsed.html) : null;
 
   let htmlBody: string | null = null;
