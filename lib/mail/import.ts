@@ -107,9 +107,9 @@ export interface ImportSummary {
 const DEFAULT_LEASE_TTL_MS = 120_000;
 const DEFAULT_MAX_BATCH_MESSAGES = 100;
 /** Bounds the memory a batch takes (sources plus parsed bodies): a few large messages make a batch of their own. */
-const MAX_BATCH_BYTES = 16 * 1024 * 1024;
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 /** Multi-row INSERTs stay well below Postgres' 65 535 parameters and a sane statement size. */
-const MAX_ATTACHMENT_INSERT_BYTES = 16 * 1024 * 1024;
+const MAX_ATTACHMENT_INSERT_BYTES = 4 * 1024 * 1024;
 const MAX_IDS_PER_STATEMENT = 1000;
 const MAX_BACKOFF_MS = 6 * 60 * 60 * 1000;
 /** Wrong passwords are retried slowly: the user has to reconnect anyway, and servers lock accounts that keep failing. */
@@ -596,17 +596,46 @@ async function importInBatches(
   const { context } = run;
   const total = uids.length;
   let done = 0;
-  for (const batch of planBatches(uids, sizes, context.maxBatchMessages)) {
-    if (outOfTime(context)) return false;
-    const fetched = await context.session.fetchMessages(batch);
-    const messages: PreparedMessage[] = [];
-    for (const message of fetched) messages.push({ fetched: message, parsed: await parseMessage(message.source) });
-    done += batch.length;
-    run.progress = { folder: run.folder.path, done, total };
-    await commit(run, { messages, cursor: { ...run.cursor, ...cursorAfter(batch) } }, run.progress);
+  const batches = planBatches(uids, sizes, context.maxBatchMessages);
+  // The next batch downloads while this one is parsed and committed: the connection is otherwise idle
+  // then, and parsing is CPU work the download does not compete with. Only one FETCH is ever in flight,
+  // and no other IMAP command is sent until it has finished (see settle below).
+  const startFetch = (index: number) => {
+    const batch = batches[index];
+    if (!batch || outOfTime(context)) return null;
+    const fetching = context.session.fetchMessages(batch);
+    fetching.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+    return fetching;
+  };
+  let prefetch = startFetch(0);
+  const settle = async () => {
+    await prefetch?.catch(() => undefined);
+    prefetch = null;
+  };
+  try {
+    for (let index = 0; index < batches.length; index++) {
+      if (!prefetch || outOfTime(context)) return false;
+      const fetched = await prefetch;
+      prefetch = startFetch(index + 1);
+      const batch = batches[index]!;
+      const messages: PreparedMessage[] = [];
+      // shift(), not for-of: each source becomes garbage as soon as it is parsed, not after the commit.
+      for (let message = fetched.shift(); message; message = fetched.shift()) {
+        const parsed = await parseMessage(message.source);
+        // Keep the raw source only where it is stored (unparseable mail): it is most of a batch's memory.
+        messages.push({ fetched: parsed.parseError === null ? { ...message, source: NO_SOURCE } : message, parsed });
+      }
+      done += batch.length;
+      run.progress = { folder: run.folder.path, done, total };
+      await commit(run, { messages, cursor: { ...run.cursor, ...cursorAfter(batch) } }, run.progress);
+    }
+    return true;
+  } finally {
+    await settle();
   }
-  return true;
 }
+
+const NO_SOURCE = Buffer.alloc(0);
 
 export function planBatches(uids: readonly number[], sizes: ReadonlyMap<number, number>, maxMessages: number): number[][] {
   const batches: number[][] = [];
