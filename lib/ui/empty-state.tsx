@@ -17,3 +17,15 @@ export function EmptyState({ title, body }: { title: string; body: string }) {
     </section>
   );
 }
+
+/** A titled white card, the building block of the settings pages; the heading names the region. */
+export function CardSection({ id, title, children, className = '' }: { id: string; title: string; children: ReactNode; className?: string }) {
+  return (
+    <section className={`rounded-lg border border-slate-200 bg-white p-5 ${className}`} aria-labelledby={id}>
+      <h2 id={id} className="mb-3 font-medium">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}

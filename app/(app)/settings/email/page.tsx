@@ -6,7 +6,7 @@ import { requireUser } from '@/lib/auth/session';
 import { getMailAccount, toAccountView } from '@/lib/mail/accounts';
 import { listAllFolders } from '@/lib/mail/mailbox';
 import { accountFormValues } from '@/lib/mail/connect';
-import { PageHeader } from '@/lib/ui/empty-state';
+import { CardSection, PageHeader } from '@/lib/ui/empty-state';
 import { getPreferences } from '@/lib/preferences/service';
 import { AccountSummary } from '@/lib/ui/mail/account-summary';
 import { FolderSelection } from '@/lib/ui/mail/folder-selection';
@@ -27,16 +27,10 @@ export default async function MailOptionsPage() {
   return (
     <div className="max-w-4xl">
       <PageHeader title={t('title')} />
-      <section className="mb-6 rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="mail-general-heading">
-        <h2 id="mail-general-heading" className="mb-3 font-medium">
-          {t('generalTitle')}
-        </h2>
+      <CardSection id="mail-general-heading" title={t('generalTitle')} className="mb-6">
         <MailOptionsGeneralForm preferences={preferences} />
-      </section>
-      <section className="rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="mail-account-heading">
-        <h2 id="mail-account-heading" className="mb-3 font-medium">
-          {t('accountTitle')}
-        </h2>
+      </CardSection>
+      <CardSection id="mail-account-heading" title={t('accountTitle')}>
         {view ? (
           <div className="flex flex-col gap-6">
             <AccountSummary account={view} />
@@ -65,7 +59,7 @@ export default async function MailOptionsPage() {
             </Link>
           </p>
         )}
-      </section>
+      </CardSection>
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { getFormatter, getTranslations } from 'next-intl/server';
 import { getDb } from '@/db';
 import { requireAdmin } from '@/lib/auth/session';
 import { appVersion, configurationStatus, downloadWindow, importStatusByAccount, schemaVersion } from '@/lib/system/status';
-import { PageHeader } from '@/lib/ui/empty-state';
+import { CardSection, PageHeader } from '@/lib/ui/empty-state';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('system'))('title') };
@@ -20,10 +20,7 @@ export default async function SystemPage() {
   return (
     <div className="flex max-w-4xl flex-col gap-6">
       <PageHeader title={t('title')} />
-      <section className="rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="system-import">
-        <h2 id="system-import" className="mb-2 font-medium">
-          {t('importTitle')}
-        </h2>
+      <CardSection id="system-import" title={t('importTitle')}>
         <p className="mb-3 text-sm" data-testid="download-window">
           {t(window.source === 'env' ? 'windowFromEnv' : 'windowDefault', { days: window.days })}
         </p>
@@ -47,11 +44,8 @@ export default async function SystemPage() {
             ))}
           </ul>
         )}
-      </section>
-      <section className="rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="system-configuration">
-        <h2 id="system-configuration" className="mb-2 font-medium">
-          {t('configurationTitle')}
-        </h2>
+      </CardSection>
+      <CardSection id="system-configuration" title={t('configurationTitle')}>
         <ul className="flex flex-col gap-1 text-sm" data-testid="configuration">
           {configurationStatus().map(({ name, set }) => (
             <li key={name}>
@@ -59,16 +53,13 @@ export default async function SystemPage() {
             </li>
           ))}
         </ul>
-      </section>
-      <section className="rounded-lg border border-slate-200 bg-white p-5 text-sm" aria-labelledby="system-version">
-        <h2 id="system-version" className="mb-2 font-medium">
-          {t('versionTitle')}
-        </h2>
+      </CardSection>
+      <CardSection id="system-version" title={t('versionTitle')} className="text-sm">
         <p>{t('appVersion', { version: appVersion() })}</p>
         <p data-testid="schema-version">
           {schema.upToDate ? t('schemaUpToDate', { version: schema.expected }) : t('schemaBehind', { applied: schema.applied ?? t('never'), expected: schema.expected })}
         </p>
-      </section>
+      </CardSection>
     </div>
   );
 }
