@@ -1,30 +1,8 @@
-/**
- * Runs once when a server instance starts. Validating the environment here makes a misconfigured
- * deployment fail at start-up, with a message naming the variable, instead of at its first request.
- * A long-running server (next start, a container) also imports mail on its own timer; on Vercel the
- * platform's cron calls /api/cron/import instead, because serverless instances do not stay up.
- */
+/** Next.js calls this once per server instance; the work lives in lib/server-start.ts (Node.js only). */
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { env } = await import('./lib/env');
-  try {
-    env();
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  }
-  if (process.env.VERCEL) return;
-  const [{ getDb }, { startImportScheduler }, { log }] = await Promise.all([import('./db'), import('./lib/mail/import'), import('./lib/log')]);
-  const scheduler = startImportScheduler(getDb);
-  // With NEXT_MANUAL_SIG_HANDLE set (our container does), Next leaves SIGTERM to us: start no new
-  // import batch, let the running one commit, then exit. (Without it Next exits at once; a batch cut
-  // short is rolled back and imported again by the next pass, so nothing is lost either way.)
-  if (process.env.NEXT_MANUAL_SIG_HANDLE) {
-    const shutDown = (signal: NodeJS.Signals) => {
-      log('info', 'shutting down: finishing the running import batch', { signal });
-      void scheduler.stop().finally(() => process.exit(0));
-    };
-    process.once('SIGTERM', shutDown);
-    process.once('SIGINT', shutDown);
+  // Compared against the literal so the bundler drops the Node.js-only import from the edge build.
+  if (process.env.NEXT_RUNTIME === 'nodejs') {
+    const { startServer } = await import('./lib/server-start');
+    startServer();
   }
 }

@@ -1,0 +1,33 @@
+import { getDb } from '@/db';
+import { env } from '@/lib/env';
+import { log } from '@/lib/log';
+import { startImportScheduler } from '@/lib/mail/import';
+
+/**
+ * What a Node.js server instance does once at start (called from instrumentation.ts). Validating the
+ * environment here makes a misconfigured deployment fail at start-up, with a message naming the
+ * variable, instead of at its first request. A long-running server (next start, a container) also
+ * imports mail on its own timer; on Vercel the platform's cron calls /api/cron/import instead,
+ * because serverless instances do not stay up.
+ */
+export function startServer(): void {
+  try {
+    env();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+  if (process.env.VERCEL) return;
+  const scheduler = startImportScheduler(getDb);
+  // With NEXT_MANUAL_SIG_HANDLE set (our container does), Next leaves SIGTERM to us: start no new
+  // import batch, let the running one commit, then exit. (Without it Next exits at once; a batch cut
+  // short is rolled back and imported again by the next pass, so nothing is lost either way.)
+  if (process.env.NEXT_MANUAL_SIG_HANDLE) {
+    const shutDown = (signal: NodeJS.Signals) => {
+      log('info', 'shutting down: finishing the running import batch', { signal });
+      void scheduler.stop().finally(() => process.exit(0));
+    };
+    process.once('SIGTERM', shutDown);
+    process.once('SIGINT', shutDown);
+  }
+}
