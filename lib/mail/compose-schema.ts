@@ -144,7 +144,5 @@ export const composeSchema = z
     }
   });
 
-/** What the composer posts. */
-export type ComposeFormInput = z.input<typeof composeSchema>;
 /** A validated message, ready for sendMail. */
 export type ComposedMessage = z.output<typeof composeSchema>;

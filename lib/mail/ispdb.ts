@@ -445,8 +445,6 @@ export const providerSupplementSchema = z.strictObject({
   overrides: z.record(z.string(), providerOverrideSchema).default({}),
 });
 
-export type ProviderSupplement = z.infer<typeof providerSupplementSchema>;
-
 export interface IspdbFile {
   fileName: string;
   xml: string;

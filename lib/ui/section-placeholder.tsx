@@ -1,7 +1,7 @@
 import { getTranslations } from 'next-intl/server';
 import { EmptyState, PageHeader } from './empty-state';
 
-const placeholderSections = ['inbox', 'companies', 'contacts', 'projects', 'sales'] as const;
+const placeholderSections = ['companies', 'contacts', 'projects', 'sales'] as const;
 export type Section = (typeof placeholderSections)[number];
 
 export function isPlaceholderSection(value: string): value is Section {

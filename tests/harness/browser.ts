@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 
@@ -40,7 +39,6 @@ export function screenshotPath(name: string): string {
   return path.join(dir, `${name}.png`);
 }
 
-export const tmpDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
 /** playwright-core has no web-first assertions: these wait like they do, then fail with a readable message. */
 export async function expectVisible(locator: Locator, timeout = 15_000): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { cache } from 'react';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { getDb } from '@/db';
 import type { MailAddressEntry } from '@/db/schema';
@@ -12,9 +13,14 @@ import { HtmlBodyFrame } from '@/lib/ui/mail/html-body-frame';
 
 type Props = { params: Promise<{ messageId: string }> };
 
-export async function generateMetadata({ params }: Props): Promise<Metadata> {
+/** The title and the page need the same message: one query per request. */
+const loadMessage = cache(async (messageId: string) => {
   const user = await requireUser();
-  const message = await getMessage(await getDb(), user.id, (await params).messageId);
+  return getMessage(await getDb(), user.id, messageId);
+});
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const message = await loadMessage((await params).messageId);
   return { title: message?.subject || (await getTranslations('mailView'))('noSubject') };
 }
 
@@ -36,7 +42,7 @@ export default async function MessagePage({ params }: Props) {
   const user = await requireUser();
   const db = await getDb();
   const [message, preferences, t, format] = await Promise.all([
-    getMessage(db, user.id, (await params).messageId),
+    loadMessage((await params).messageId),
     getPreferences(db, user.id),
     getTranslations('mailView'),
     getFormatter(),
