@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { searchLexemes, searchQueryLiteral, tsvectorLiteral } from './search-tokens';
+
+describe('searchLexemes', () => {
+  it('lowercases words and keeps addresses, hosts and compounds whole as well as in parts', () => {
+    expect(searchLexemes('Offer for ANN@Example.com: Q3-report v1.2')).toEqual([
+      'offer', 'for', 'ann@example.com', 'ann', 'example', 'com', 'example.com', 'q3-report', 'q3', 'report', 'v1.2', 'v1', '2',
+    ]);
+  });
+
+  it('folds Latin diacritics but leaves other scripts alone', () => {
+    expect(searchLexemes('Offert för våren, émigré')).toEqual(['offert', 'for', 'varen', 'emigre']);
+    expect(searchLexemes('Привет, мир')).toEqual(['привет', 'мир']);
+  });
+
+  it('splits Chinese/Japanese/Korean runs into overlapping character pairs', () => {
+    expect(searchLexemes('請求書 Q3売上')).toEqual(['請求', '求書', 'q3', '売上']);
+    expect(searchLexemes('書')).toEqual(['書']);
+  });
+
+  it('drops duplicates, over-long tokens and stops at the limit', () => {
+    expect(searchLexemes('a A a')).toEqual(['a']);
+    expect(searchLexemes(`x ${'y'.repeat(101)}`)).toEqual(['x']);
+    expect(searchLexemes('one two three four', 2)).toEqual(['one', 'two']);
+  });
+});
+
+describe('tsvectorLiteral and searchQueryLiteral', () => {
+  it('quote lexemes so quotes and backslashes survive', () => {
+    expect(tsvectorLiteral(["o'brien", 'back\\slash'])).toBe("'o\\'brien' 'back\\\\slash'");
+  });
+
+  it('ANDs the query words, the last one as a prefix', () => {
+    expect(searchQueryLiteral('Reply Bob')).toBe("'reply' & 'bob':*");
+    expect(searchQueryLiteral(' ,.; ')).toBeNull();
+  });
+});
