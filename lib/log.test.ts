@@ -1,5 +1,6 @@
+import { DrizzleQueryError } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { log } from './log';
+import { errorText, log } from './log';
 
 describe('log', () => {
   afterEach(() => vi.restoreAllMocks());
@@ -27,5 +28,12 @@ describe('log', () => {
     const line = String(err.mock.calls[0]![0]);
     expect(line).not.toContain('hunter2');
     expect(JSON.parse(line)).toEqual({ time: expect.any(String), level: 'warn', msg: 'login failed', error: 'boom' });
+  });
+});
+
+describe('errorText of a failed database statement', () => {
+  it('keeps the driver message and drops the statement and its parameters', () => {
+    const failed = new DrizzleQueryError('insert into mail_messages … $1', ['Dear Ann, the secret offer is attached'], new Error('duplicate key value'));
+    expect(errorText(failed)).toBe('database error: duplicate key value');
   });
 });
