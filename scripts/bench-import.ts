@@ -42,6 +42,7 @@ import {
   table,
 } from './bench/report';
 import type { ResourceReport } from './bench/resource-report';
+import { bundleCommand } from './bundle-command.mjs';
 
 const BENCH_FOLDER = 'Bench';
 const BIG_FOLDER = 'BigBench';
@@ -375,21 +376,21 @@ function serverCpuProbe(context: BenchContext): () => { postgres: number | undef
 }
 
 /**
- * `node --import tsx scripts/mail-import.ts` directly (not npx, not the tsx binary, which would each put
- * a process in between), so the child's pid is the importer's and its rusage is the importer's own.
+ * The importer as `npm run mail:import` runs it (one esbuild bundle, see scripts/run-bundled.mjs), but
+ * started with node directly rather than through npm or the wrapper, which would each put a process
+ * in between: the child's pid is the importer's and its rusage is the importer's own.
  */
 async function runImporterChild(context: BenchContext, track: (child: ChildProcess) => void, label: string, folder: string, expected: number): Promise<ChildImport> {
   const reportFile = path.join(context.workDir, `resources-${Date.now()}.json`);
   const profileDir = path.join(context.workDir, `cpu-profile-${folder}`);
   const profiling = context.settings.cpuProfile;
   await makeDue(context.handle.db, context.account.id);
+  const [importer, resourceReport] = await Promise.all([bundleCommand('scripts/mail-import.ts'), bundleCommand('scripts/bench/resource-report.ts')]);
   const args = [
     ...(profiling ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
     '--import',
-    'tsx',
-    '--import',
-    pathToFileURL(path.join(context.repoRoot, 'scripts', 'bench', 'resource-report.ts')).href,
-    'scripts/mail-import.ts',
+    pathToFileURL(resourceReport).href,
+    importer,
     '--account',
     context.account.id,
     '--budget-seconds',

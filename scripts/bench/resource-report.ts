@@ -1,4 +1,4 @@
-// Preloaded into the importer child (`node --import tsx --import <this file> scripts/mail-import.ts …`):
+// Preloaded into the importer child (`node --import <this file, bundled> <mail-import bundle> …`):
 // when the process exits, it writes its own exact peak RSS and CPU time to BENCH_RESOURCE_REPORT_FILE.
 // Polling /proc from outside can miss the last moments of a process; getrusage() from inside cannot.
 import fs from 'node:fs';
