@@ -230,9 +230,9 @@ export const mailMessages = pgTable(
 );
 
 /**
- * An attachment (or inline part) of an imported message. Contents up to 1 MB are stored here, so
- * inline images and typical documents open without a round trip to the mail server; larger ones are
- * fetched on demand from IMAP by `part`, which every row has.
+ * An attachment (or inline part) of an imported message. The importer stores the content of small
+ * inline (`cid:`) images only, so HTML bodies show them without a round trip to the mail server;
+ * everything else is fetched from IMAP by `part` when first opened and kept here when it is small.
  */
 export const mailAttachments = pgTable(
   'mail_attachments',
@@ -251,9 +251,13 @@ export const mailAttachments = pgTable(
     disposition: text('disposition'),
     /** Shown inside the HTML body (a `cid:` image) rather than listed as a file. */
     isInline: boolean('is_inline').notNull().default(false),
-    /** IMAP body part number (e.g. `2` or `1.2`) for fetching the content later with UID FETCH BODY[part]. */
+    /** IMAP body part number (e.g. `2` or `1.2`; `1` of a single-part message is its body), for fetching the content on demand with UID FETCH BODY.PEEK[part]. */
     part: text('part'),
-    /** Null when the attachment is larger than the stored limit: fetch it by `part`. */
+    /**
+     * The decoded bytes, when known: small inline images stored at import, and any attachment once it
+     * was downloaded, up to 10 MB (lib/mail/attachment-content.ts). Otherwise null: fetched from the
+     * server by `part` when opened.
+     */
     content: bytea('content'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -209,6 +209,30 @@ export class ImapSession {
     if (result === false || result === undefined) throw new Error('the server refused the UID SEARCH');
     return [...result].sort((a, b) => a - b);
   }
+
+  /**
+   * One body part of a message (`1` of a single-part message is its whole body), with the
+   * Content-Transfer-Encoding removed but otherwise byte for byte: no charset conversion, as it is
+   * served as a file. EXAMINE and BODY.PEEK leave the message unseen. Null when the folder is gone,
+   * its UIDVALIDITY is no longer `uidValidity` (the UID now means nothing), or the message or part is.
+   */
+  async downloadPart(path: string, uidValidity: number, uid: number, part: string): Promise<Buffer<ArrayBuffer> | null> {
+    let folder: OpenedFolder;
+    try {
+      folder = await this.open(path);
+    } catch (error) {
+      // A NO to EXAMINE: the folder was deleted or renamed. Anything else is a connection problem.
+      if ((error as { responseStatus?: unknown }).responseStatus === 'NO') return null;
+      throw error;
+    }
+    if (folder.uidValidity !== uidValidity) return null;
+    // Every chunk is a round trip: ImapFlow's 64 kB default would take hundreds for a 20 MB file.
+    const download = await this.client.download(String(uid), part, { uid: true, decodeText: false, chunkSize: 1024 * 1024 });
+    if (!download.content) return null;
+    const chunks: Buffer[] = [];
+    for await (const chunk of download.content) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
 }
 
 function toListedFolder(entry: ListResponse): ListedFolder {

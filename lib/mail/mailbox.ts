@@ -59,27 +59,37 @@ export async function getMessage(db: Database, userId: string, messageId: string
       contentType: mailAttachments.contentType,
       size: mailAttachments.size,
       isInline: mailAttachments.isInline,
-      stored: sql<boolean>`${mailAttachments.content} is not null`,
     })
     .from(mailAttachments)
     .where(eq(mailAttachments.messageId, message.id));
   return { ...message, attachments };
 }
 
-/** An attachment's bytes, only when it belongs to a message of the user's own account. */
+/**
+ * An attachment with what it takes to fetch it from the server (its folder, UID and part), only when
+ * it belongs to a message of the user's own account.
+ */
 export async function getAttachmentForUser(db: Database, userId: string, attachmentId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(attachmentId)) return undefined;
   const [attachment] = await db
     .select({
       filename: mailAttachments.filename,
       contentType: mailAttachments.contentType,
+      size: mailAttachments.size,
+      part: mailAttachments.part,
       content: mailAttachments.content,
+      folderPath: mailFolders.path,
+      uidValidity: mailMessages.uidValidity,
+      uid: mailMessages.uid,
     })
     .from(mailAttachments)
     .innerJoin(mailMessages, eq(mailMessages.id, mailAttachments.messageId))
+    .innerJoin(mailFolders, eq(mailFolders.id, mailMessages.folderId))
     .where(and(eq(mailAttachments.id, attachmentId), eq(mailMessages.accountId, ownAccount(userId))));
   return attachment;
 }
+
+export type OwnAttachment = NonNullable<Awaited<ReturnType<typeof getAttachmentForUser>>>;
 
 export async function getImportState(db: Database, userId: string) {
   const [state] = await db

@@ -147,7 +147,7 @@ describe('the Inbox after connecting a mailbox', () => {
     await expect.poll(() => trackerHits, { timeout: 10_000 }).toBe(1);
   });
 
-  it('offers stored attachments for download', async () => {
+  it('offers attachments for download', async () => {
     await page.goto(`${app.baseUrl}/inbox`);
     await page.getByTestId('message-list').getByText('Contract attached').click();
     const link = page.getByRole('link', { name: 'contract.txt' });

@@ -76,13 +76,9 @@ export default async function MessagePage({ params }: Props) {
           <ul className="flex flex-col gap-1 text-sm">
             {files.map((file) => (
               <li key={file.id}>
-                {file.stored ? (
-                  <a href={`/api/mail/attachments/${file.id}`} className="text-indigo-700 hover:underline">
-                    {file.filename ?? t('unnamedAttachment')}
-                  </a>
-                ) : (
-                  <span>{file.filename ?? t('unnamedAttachment')}</span>
-                )}{' '}
+                <a href={`/api/mail/attachments/${file.id}`} className="text-indigo-700 hover:underline">
+                  {file.filename ?? t('unnamedAttachment')}
+                </a>{' '}
                 <span className="text-slate-500">({format.number(Math.max(1, Math.round(file.size / 1024)))} KB)</span>
               </li>
             ))}

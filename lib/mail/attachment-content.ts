@@ -1,0 +1,129 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Database } from '@/db';
+import { mailAttachments, type MailAccount } from '@/db/schema';
+import { EnvelopeError, KeyringError } from '@/lib/crypto/envelope';
+import { log } from '@/lib/log';
+import { getMailAccount } from './accounts';
+import { ImapSession } from './imap';
+import { getAttachmentForUser, type OwnAttachment } from './mailbox';
+import { MailHostNotFoundError, MailHostRefusedError } from './ssrf';
+import { classifyMailError, type MailErrorCode } from './verify';
+
+/**
+ * The bytes of an attachment for download. The importer stores only small inline images; everything
+ * else is fetched from the mail server by its body part when it is first opened.
+ */
+
+/**
+ * A file fetched from the server is kept in its row up to this size, so opening it again needs no
+ * IMAP connection. Larger ones are fetched every time: they would grow the database more than all
+ * the mail text does, and are seldom opened twice.
+ */
+export const MAX_CACHED_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+export type AttachmentFailureKind =
+  /** No such attachment, or another user's: one answer for both, so an id reveals nothing. */
+  | 'not_found'
+  /** The message, its folder or the part is no longer on the server (deleted, moved, folder recreated). */
+  | 'gone'
+  /** The server no longer accepts the saved password (or it can no longer be decrypted). */
+  | 'auth'
+  /** The server could not be reached, timed out or broke off. */
+  | 'server';
+
+export interface AttachmentContent {
+  ok: true;
+  filename: string | null;
+  contentType: string;
+  content: Buffer<ArrayBuffer>;
+}
+
+export interface AttachmentFailure {
+  ok: false;
+  kind: AttachmentFailureKind;
+  /** Plain English for the user; the technical reason goes to the log only. */
+  message: string;
+}
+
+export interface LoadAttachmentOptions {
+  /** Default MAX_CACHED_ATTACHMENT_BYTES. */
+  cacheLimitBytes?: number;
+}
+
+const FAILURE_MESSAGES: Record<AttachmentFailureKind, string> = {
+  not_found: 'Attachment not found.',
+  gone: 'This attachment is not found on the mail server any more: the message was deleted or moved there. The next import will update the list.',
+  auth: 'The mail server no longer accepts the saved password. Reconnect your mailbox in E-mail options, then try again.',
+  server: 'The mail server could not be reached. Please try again in a moment.',
+};
+
+/** The verify.ts codes that mean the login itself was refused: retrying without a reconnect cannot help. */
+const LOGIN_REFUSED_CODES: ReadonlySet<MailErrorCode> = new Set(['auth_failed', 'app_password_required', 'imap_disabled']);
+
+/** An attachment of one of the user's own messages, from the database or else from the mail server. */
+export async function loadAttachmentContent(
+  db: Database,
+  userId: string,
+  attachmentId: string,
+  options: LoadAttachmentOptions = {},
+): Promise<AttachmentContent | AttachmentFailure> {
+  const attachment = await getAttachmentForUser(db, userId, attachmentId);
+  if (!attachment) return failure('not_found');
+  const found = (content: Buffer<ArrayBuffer>): AttachmentContent => ({ ok: true, filename: attachment.filename, contentType: attachment.contentType, content });
+  // PGlite returns a plain Uint8Array.
+  if (attachment.content) return found(Buffer.from(attachment.content));
+  // Without a part number there is nothing to ask the server for.
+  if (!attachment.part) return failure('gone');
+
+  const account = await getMailAccount(db, userId);
+  if (!account) return failure('not_found');
+  // The importer found the password refused: another failed login would only bring the server
+  // closer to locking the account.
+  if (account.status === 'auth_failed') return failure('auth');
+
+  const fetched = await fetchFromServer(account, attachmentId, { ...attachment, part: attachment.part });
+  if (!fetched.ok) return fetched;
+  if (fetched.content.length <= (options.cacheLimitBytes ?? MAX_CACHED_ATTACHMENT_BYTES)) {
+    // "content is null" leaves a row another download filled meanwhile alone; a message the importer
+    // removed meanwhile simply has no row left to update.
+    await db
+      .update(mailAttachments)
+      .set({ content: fetched.content })
+      .where(and(eq(mailAttachments.id, attachmentId), isNull(mailAttachments.content)));
+  }
+  return found(fetched.content);
+}
+
+async function fetchFromServer(
+  account: MailAccount,
+  attachmentId: string,
+  attachment: OwnAttachment & { part: string },
+): Promise<{ ok: true; content: Buffer<ArrayBuffer> } | AttachmentFailure> {
+  let session: ImapSession | undefined;
+  try {
+    session = await ImapSession.open(account);
+    const content = await session.downloadPart(attachment.folderPath, attachment.uidValidity, attachment.uid, attachment.part);
+    // Servers answer a part number the message does not have with an empty section, not an error.
+    if (content === null || (content.length === 0 && attachment.size > 0)) return failure('gone');
+    return { ok: true, content };
+  } catch (error) {
+    const { kind, reason } = classifyFailure(error, account);
+    log('warn', 'fetching an attachment from the mail server failed', { attachmentId, accountId: account.id, kind, reason });
+    return failure(kind);
+  } finally {
+    await session?.close();
+  }
+}
+
+function classifyFailure(error: unknown, account: MailAccount): { kind: 'auth' | 'server'; reason: string } {
+  if (error instanceof EnvelopeError || error instanceof KeyringError) {
+    return { kind: 'auth', reason: 'the stored mailbox password cannot be decrypted (the encryption key changed)' };
+  }
+  if (error instanceof MailHostRefusedError || error instanceof MailHostNotFoundError) return { kind: 'server', reason: error.message };
+  const classified = classifyMailError(error, { protocol: 'imap', tls: account.imapTls, host: account.imapHost, port: account.imapPort });
+  return { kind: LOGIN_REFUSED_CODES.has(classified.code) ? 'auth' : 'server', reason: classified.message };
+}
+
+function failure(kind: AttachmentFailureKind): AttachmentFailure {
+  return { ok: false, kind, message: FAILURE_MESSAGES[kind] };
+}
