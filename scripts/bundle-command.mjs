@@ -20,6 +20,8 @@ export async function bundleCommand(entryPath) {
     tsconfig: path.join(root, 'tsconfig.json'),
     outfile,
     logLevel: 'warning',
+    // For the benchmark's CPU profiles (scripts/bench/cpu-profile.ts); Node ignores it otherwise.
+    sourcemap: true,
     // Our code uses require() in a few places (CommonJS interop); ESM output needs it defined.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });

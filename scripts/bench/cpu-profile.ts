@@ -1,5 +1,7 @@
 import fs from 'node:fs';
+import { SourceMap, type SourceMapPayload } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * Reads a V8 .cpuprofile (written by `node --cpu-prof`) and says where the importer's time went, by
@@ -10,7 +12,7 @@ import path from 'node:path';
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   children?: number[];
 }
 
@@ -34,13 +36,13 @@ export interface ProfileSummary {
 }
 
 const PHASES: readonly (readonly [string, RegExp])[] = [
-  ['MIME parsing (mailparser, libmime, iconv)', /node_modules\/(mailparser|mailsplit|libmime|libqp|libbase64|iconv-lite|encoding-japanese|html-to-text|he|linkify-it|tlds|punycode\.js)\//],
-  ['HTML sanitising (parse5 + lib/mail/sanitize)', /node_modules\/(parse5|entities)\/|lib\/mail\/sanitize\.ts/],
-  ['the importer\'s own parse glue (lib/mail/parse, message-id)', /lib\/mail\/(parse|message-id)\.ts/],
+  ['MIME parsing (lib/mail/mime*, iconv-lite)', /lib\/mail\/mime[\w-]*\.ts|node_modules\/(mailparser|mailsplit|libmime|libqp|libbase64|iconv-lite|encoding-japanese)\//],
+  ['HTML sanitising (lib/mail/sanitize*, htmlparser2)', /node_modules\/(htmlparser2|entities|parse5)\/|lib\/mail\/sanitize[\w-]*\.ts/],
+  ['parse glue and search words (lib/mail/parse, search-tokens, message-id)', /lib\/mail\/(parse|message-id|search-tokens)\.ts/],
   ['IMAP client (imapflow)', /node_modules\/imapflow\//],
   ['DB client (postgres.js + drizzle)', /node_modules\/(postgres|drizzle-orm)\//],
-  ['importer / lease / other app code', /^file:\/\/(?!.*node_modules).*\/(lib|db|scripts)\//],
-  ['tsx / module loading', /node_modules\/(tsx|esbuild|get-tsconfig)\//],
+  ['importer / lease / other app code', /^file:\/\/(?!.*node_modules\/(?!\.cache)).*\/(lib|db|scripts)\//],
+  ['module loading (esbuild, tsx)', /node_modules\/(tsx|esbuild|get-tsconfig)\//],
 ];
 
 function ownPhase(node: ProfileNode): string | undefined {
@@ -51,7 +53,38 @@ function ownPhase(node: ProfileNode): string | undefined {
   return PHASES.find(([, pattern]) => pattern.test(url))?.[0];
 }
 
+/**
+ * The importer runs as one esbuild bundle (scripts/bundle-command.mjs), so V8 reports our own code as
+ * lines of that file; its source map gives each frame back the TypeScript file it came from, which is
+ * what the phases are told apart by.
+ */
+function mapBundledFrames(profile: CpuProfile): void {
+  const maps = new Map<string, SourceMap | null>();
+  const mapFor = (url: string): SourceMap | null => {
+    if (!maps.has(url)) {
+      let map: SourceMap | null = null;
+      try {
+        const mapPath = `${fileURLToPath(url)}.map`;
+        if (fs.existsSync(mapPath)) map = new SourceMap(JSON.parse(fs.readFileSync(mapPath, 'utf8')) as SourceMapPayload);
+      } catch {
+        map = null;
+      }
+      maps.set(url, map);
+    }
+    return maps.get(url) ?? null;
+  };
+  for (const node of profile.nodes) {
+    const { url, lineNumber, columnNumber } = node.callFrame;
+    if (!url.startsWith('file:') || !url.includes('/node_modules/.cache/')) continue;
+    const entry = mapFor(url)?.findEntry(lineNumber, columnNumber);
+    if (!entry || !('originalSource' in entry) || !entry.originalSource) continue;
+    const source = entry.originalSource.startsWith('file:') ? entry.originalSource : pathToFileURL(path.resolve(path.dirname(fileURLToPath(url)), entry.originalSource)).href;
+    node.callFrame = { ...node.callFrame, url: source, lineNumber: entry.originalLine, columnNumber: entry.originalColumn };
+  }
+}
+
 export function summarizeCpuProfile(profile: CpuProfile): ProfileSummary {
+  mapBundledFrames(profile);
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
@@ -98,8 +131,8 @@ function shortUrl(url: string): string {
 }
 
 /**
- * The profile of the thread that did the work. Node writes one file per thread, and tsx runs its module
- * hooks on a worker thread that idles all along: the busiest profile is the importer's main thread.
+ * The profile of the thread that did the work. Node writes one file per thread (module loader hooks
+ * can run on a worker thread that idles all along): the busiest profile is the importer's main thread.
  */
 export function readBusiestCpuProfile(dir: string): CpuProfile | undefined {
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')) : [];
