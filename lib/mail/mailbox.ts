@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '@/db';
 import { mailAccounts, mailAccountSync, mailAttachments, mailFolders, mailMessages } from '@/db/schema';
+import { searchQueryLiteral } from './search-tokens';
 
 /**
  * What the Inbox pages read. Every query is scoped through the signed-in user's own account
@@ -19,8 +20,17 @@ export async function listImportedFolders(db: Database, userId: string) {
     .orderBy(sql`${mailFolders.specialUse} = 'inbox' desc`, asc(mailFolders.path));
 }
 
-export async function listMessages(db: Database, userId: string, folderId: string, page: number) {
-  const where = and(eq(mailMessages.accountId, ownAccount(userId)), eq(mailMessages.folderId, folderId));
+/**
+ * One page of a folder, newest first; or, with a search, of the matching messages in every imported
+ * folder (as mail clients search), newest first. A search with no searchable word finds nothing.
+ */
+export async function listMessages(db: Database, userId: string, scope: { folderId: string } | { search: string }, page: number) {
+  const query = 'search' in scope ? searchQueryLiteral(scope.search) : null;
+  if ('search' in scope && query === null) return { messages: [], total: 0 };
+  const where = and(
+    eq(mailMessages.accountId, ownAccount(userId)),
+    'folderId' in scope ? eq(mailMessages.folderId, scope.folderId) : sql`${mailMessages.search} @@ ${query}::tsquery`,
+  );
   const [rows, [total]] = await Promise.all([
     db
       .select({

@@ -7,7 +7,7 @@ import { createUser, findUserByEmail } from '@/lib/users/service';
 import { mailFolders } from '@/db/schema';
 import { setFoldersSelected } from '@/lib/mail/mailbox';
 import { eq } from 'drizzle-orm';
-import { expectVisible, launchChromium, newContext, screenshotPath } from '../harness/browser';
+import { expectHidden, expectVisible, launchChromium, newContext, screenshotPath } from '../harness/browser';
 import { startBrowserTestApp, type BrowserTestApp } from '../harness/browser-app';
 import { deliverToMaildir } from '../harness/mail-servers';
 
@@ -155,6 +155,30 @@ describe('the Inbox after connecting a mailbox', () => {
     const response = await page.request.get(`${app.baseUrl}${await link.getAttribute('href')}`);
     expect(response.status()).toBe(200);
     expect(await response.text()).toBe('The contract text.');
+  });
+
+  it('finds mail by the words of its text and subject, across folders', async () => {
+    await page.goto(`${app.baseUrl}/inbox`);
+    const search = page.getByRole('searchbox', { name: 'Search' });
+    const list = page.getByTestId('message-list');
+    await search.fill('autumn OFFERS');
+    await search.press('Enter');
+    await expectVisible(page.getByText('1 message found for “autumn OFFERS”.'));
+    await expectVisible(list.getByText('Newsletter with tricks'));
+    await expectHidden(list.getByText('Plain hello'));
+
+    await search.fill('contract');
+    await search.press('Enter');
+    await expectVisible(page.getByText('2 messages found for “contract”.'));
+    await expectVisible(list.getByText('Contract attached'));
+    await expectVisible(list.getByText('Plain hello'));
+    await expectHidden(list.getByText('Newsletter with tricks'));
+
+    await search.fill('zebra quartz');
+    await search.press('Enter');
+    await expectVisible(page.getByRole('heading', { name: 'No messages found' }));
+    await page.getByRole('link', { name: 'Back to the folder' }).click();
+    await expectVisible(list.getByText('Plain hello'));
   });
 
   it('fits a phone: no sideways scrolling in the list or a message', async () => {

@@ -17,7 +17,7 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('nav'))('inbox') };
 }
 
-type Props = { searchParams: Promise<{ folder?: string; page?: string }> };
+type Props = { searchParams: Promise<{ folder?: string; page?: string; q?: string }> };
 
 export default async function InboxPage({ searchParams }: Props) {
   const user = await requireUser();
@@ -36,9 +36,15 @@ export default async function InboxPage({ searchParams }: Props) {
   const [folders, importState] = await Promise.all([listImportedFolders(db, user.id), getImportState(db, user.id)]);
   const folder = folders.find((candidate) => candidate.id === params.folder) ?? folders[0];
   const page = Math.max(1, Number.parseInt(params.page ?? '1', 10) || 1);
-  const { messages, total } = folder ? await listMessages(db, user.id, folder.id, page) : { messages: [], total: 0 };
+  const search = params.q?.trim().slice(0, 200) || null;
+  const { messages, total } = search
+    ? await listMessages(db, user.id, { search }, page)
+    : folder
+      ? await listMessages(db, user.id, { folderId: folder.id }, page)
+      : { messages: [], total: 0 };
   const importing = !importState?.lastPassAt || importState.progress !== null;
-  const pageLink = (target: number) => `/inbox?folder=${folder?.id ?? ''}&page=${target}`;
+  const pageLink = (target: number) =>
+    search ? `/inbox?${new URLSearchParams({ q: search, page: String(target) })}` : `/inbox?folder=${folder?.id ?? ''}&page=${target}`;
 
   return (
     <>
@@ -68,7 +74,27 @@ export default async function InboxPage({ searchParams }: Props) {
             <RefreshWhileImporting />
           </>
         ) : null}
-        {folders.length > 1 ? (
+        <form role="search" action="/inbox" className="flex gap-2">
+          <input
+            type="search"
+            name="q"
+            defaultValue={search ?? ''}
+            placeholder={t('searchPlaceholder')}
+            aria-label={t('search')}
+            className="min-w-0 flex-1 rounded-md border border-slate-300 px-3 py-2 text-sm"
+          />
+          <button type="submit" className="rounded-md border border-slate-300 px-3 py-2 text-sm font-medium">
+            {t('search')}
+          </button>
+        </form>
+        {search ? (
+          <p className="text-sm text-slate-600">
+            {t('searchResults', { count: total, query: search })}{' '}
+            <Link href={`/inbox?folder=${folder?.id ?? ''}`} className="font-medium text-indigo-700 hover:underline">
+              {t('clearSearch')}
+            </Link>
+          </p>
+        ) : folders.length > 1 ? (
           <nav aria-label={t('folders')} className="flex gap-2 overflow-x-auto">
             {folders.map((candidate) => (
               <Link
@@ -83,7 +109,9 @@ export default async function InboxPage({ searchParams }: Props) {
           </nav>
         ) : null}
         {messages.length > 0 ? (
-          <MessageList messages={messages} showRecipients={folder?.specialUse === 'sent'} />
+          <MessageList messages={messages} showRecipients={!search && folder?.specialUse === 'sent'} />
+        ) : search ? (
+          <EmptyState title={t('noResultsTitle')} body={t('noResultsBody')} />
         ) : importing ? null : (
           <EmptyState title={t('emptyTitle')} body={t('emptyBody', { days: env().numberOfDaysToDownload })} />
         )}
