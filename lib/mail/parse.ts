@@ -1,10 +1,11 @@
 import crypto from 'node:crypto';
-import { simpleParser, type AddressObject, type Attachment, type EmailAddress, type ParsedMail, type SimpleParserOptions } from 'mailparser';
 import type { MailAddressEntry } from '@/db/schema';
 import { normalizeMessageId, parseMessageIdList, threadIdFor } from './message-id';
+import { parseMime, type MailAddress, type MimeAttachment, type MimeMessage } from './mime';
+import { parseMailDate } from './mime-date';
 import { sanitizeMailHtml } from './sanitize';
 
-/** Attachments up to this size are stored in the database; larger ones are fetched from IMAP by part when opened. */
+/** The parser hands on attachment bytes up to this size; what the importer stores of them is decided there (storedAttachmentContent). */
 export const MAX_STORED_ATTACHMENT_BYTES = 1024 * 1024;
 export const SNIPPET_LENGTH = 200;
 /** to_tsvector() refuses documents over 1 MB; the start of a long mail is what people search for anyway. */
@@ -26,7 +27,7 @@ export interface ParsedAttachment {
   isInline: boolean;
   /** IMAP body part number, for fetching the content later. */
   part: string | null;
-  /** Null when larger than MAX_STORED_ATTACHMENT_BYTES. */
+  /** Null when larger than MAX_STORED_ATTACHMENT_BYTES; the importer keeps even less (see import.ts). */
   content: Buffer | null;
 }
 
@@ -55,28 +56,23 @@ export interface ParsedMessage {
   searchText: string;
 }
 
-/** mailparser's simpleParser; replaceable so tests can make parsing fail. */
-export type MessageParser = (source: Buffer, options: SimpleParserOptions) => Promise<ParsedMail>;
-
-const PARSER_OPTIONS: SimpleParserOptions = {
-  // mailparser's HTML-to-text conversion is slow on large HTML and fails outright on some;
-  // the importer only needs a rough text for the snippet and the index (htmlToPlainText below).
-  skipHtmlToText: true,
-  skipTextToHtml: true,
-  skipTextLinks: true,
-  // The sanitiser points cid: images at stored attachments; data: URIs would bloat every row.
-  keepCidLinks: true,
-};
+/** The MIME parser; replaceable so tests can make parsing fail. */
+export type MessageParser = (source: Buffer) => MimeMessage;
 
 /**
  * Turns a message source into the columns the importer stores. Never throws: a message that cannot
  * be parsed comes back with whatever its headers gave and `parseError` set, so one broken message
  * never stops the import of its folder.
  */
-export async function parseMessage(source: Buffer, parse: MessageParser = simpleParser): Promise<ParsedMessage> {
-  let parsed: ParsedMail;
+export async function parseMessage(source: Buffer, parse: MessageParser = parseMime): Promise<ParsedMessage> {
+  return parseMessageSync(source, parse);
+}
+
+/** parseMessage without the promise: parsing is synchronous, so it can run in a worker thread as it is. */
+export function parseMessageSync(source: Buffer, parse: MessageParser = parseMime): ParsedMessage {
+  let parsed: MimeMessage;
   try {
-    parsed = await parse(source, PARSER_OPTIONS);
+    parsed = parse(source);
   } catch (error) {
     return fromHeadersOnly(source, `could not parse the message: ${errorText(error)}`, parse);
   }
@@ -87,17 +83,17 @@ export async function parseMessage(source: Buffer, parse: MessageParser = simple
   }
 }
 
-function buildParsedMessage(parsed: ParsedMail): ParsedMessage {
+function buildParsedMessage(parsed: MimeMessage): ParsedMessage {
   const headers = threadingHeaders(parsed);
   const attachments = parsed.attachments.map(toParsedAttachment);
-  // mailparser gives '' (not undefined) for an HTML-only message: then the readable text comes from the HTML.
+  // An HTML-only message has no text: then the readable text comes from the HTML.
   const textBody = parsed.text?.trim() ? cleanText(parsed.text) : null;
-  const rawHtml = typeof parsed.html === 'string' ? cleanText(parsed.html) : null;
+  const rawHtml = parsed.html === null ? null : cleanText(parsed.html);
 
   let htmlBody: string | null = null;
   let blockedRemoteImages = 0;
   let hasRemoteContent = false;
-  let parseError: string | null = null;
+  let parseError: string | null = parsed.problem === null ? null : `could not parse the whole message: ${parsed.problem}`;
   if (rawHtml !== null) {
     try {
       const sanitized = sanitizeMailHtml(rawHtml, { cidUrl: cidResolver(attachments) });
@@ -111,13 +107,7 @@ function buildParsedMessage(parsed: ParsedMail): ParsedMessage {
   }
 
   const readableText = textBody ?? (rawHtml !== null ? htmlToPlainText(rawHtml) : '');
-  const addresses = {
-    from: addressEntries(parsed.from),
-    to: addressEntries(parsed.to),
-    cc: addressEntries(parsed.cc),
-    bcc: addressEntries(parsed.bcc),
-    replyTo: addressEntries(parsed.replyTo),
-  };
+  const addresses = addressesOf(parsed);
   const subject = cleanText(parsed.subject ?? '');
   return {
     ...headers,
@@ -136,30 +126,43 @@ function buildParsedMessage(parsed: ParsedMail): ParsedMessage {
   };
 }
 
-function threadingHeaders(parsed: Pick<ParsedMail, 'messageId' | 'inReplyTo' | 'references'>) {
-  const messageId = normalizeMessageId(cleanText(parsed.messageId ?? ''));
+type RawThreadingHeaders = Partial<Pick<MimeMessage, 'messageId' | 'inReplyTo' | 'references'>>;
+
+function threadingHeaders(parsed: RawThreadingHeaders) {
+  const messageId = normalizeMessageId(idText(parsed.messageId ?? '', MAX_ID_LENGTH));
   // In-Reply-To may list several ids; the last is the direct parent when it does.
-  const inReplyTo = parseMessageIdList(parsed.inReplyTo ? cleanText(parsed.inReplyTo) : null).at(-1) ?? null;
-  const rawReferences = parsed.references === undefined ? [] : typeof parsed.references === 'string' ? [parsed.references] : parsed.references;
-  const references = parseMessageIdList(rawReferences.map(cleanText));
+  const inReplyTo = parseMessageIdList(parsed.inReplyTo ? idText(parsed.inReplyTo, MAX_ID_LIST_LENGTH) : null).at(-1) ?? null;
+  const references = parseMessageIdList((parsed.references ?? []).map((text) => idText(text, MAX_ID_LIST_LENGTH)));
   return { messageId, inReplyTo, references, threadId: threadIdFor({ messageId, inReplyTo, references }) };
 }
 
-function toParsedAttachment(attachment: Attachment): ParsedAttachment {
-  const content = Buffer.isBuffer(attachment.content) ? attachment.content : Buffer.alloc(0);
-  const contentId = attachment.cid ?? attachment.contentId;
+function toParsedAttachment(attachment: MimeAttachment): ParsedAttachment {
   return {
     id: crypto.randomUUID(),
     filename: attachment.filename ? cleanText(attachment.filename) : null,
     contentType: cleanText(attachment.contentType || 'application/octet-stream'),
-    size: attachment.size ?? content.length,
-    contentId: contentId ? normalizeMessageId(cleanText(contentId)) : null,
-    disposition: attachment.contentDisposition ? cleanText(attachment.contentDisposition) : null,
-    isInline: attachment.related === true,
-    // A message that is nothing but one non-text part has no multipart boundary, and IMAP calls that part 1.
-    part: attachment.partId ?? '1',
-    content: content.length <= MAX_STORED_ATTACHMENT_BYTES ? content : null,
+    size: attachment.size,
+    contentId: attachment.contentId ? normalizeMessageId(idText(attachment.contentId, MAX_ID_LENGTH)) : null,
+    disposition: attachment.disposition ? cleanText(attachment.disposition) : null,
+    isInline: attachment.related,
+    part: attachment.partId,
+    content: attachment.size <= MAX_STORED_ATTACHMENT_BYTES ? attachment.content : null,
   };
+}
+
+/** No real id is longer than a header line may be. */
+const MAX_ID_LENGTH = 998;
+/** Far more than the References of any real thread. */
+const MAX_ID_LIST_LENGTH = 64 * 1024;
+
+/**
+ * Id text as message-id.ts gets it: without U+0000, bounded, and without words longer than any id
+ * could be. Its expressions take quadratic time on pathological words (a run of thousands of ">"),
+ * and the text is the sender's.
+ */
+function idText(text: string, maxLength: number): string {
+  const bounded = cleanText(text.length > maxLength ? text.slice(0, maxLength) : text);
+  return bounded.length > MAX_ID_LENGTH ? bounded.split(/\s+/).filter((word) => word.length <= MAX_ID_LENGTH).join(' ') : bounded;
 }
 
 function cidResolver(attachments: readonly ParsedAttachment[]): (contentId: string) => string | null {
@@ -168,7 +171,7 @@ function cidResolver(attachments: readonly ParsedAttachment[]): (contentId: stri
     if (attachment.contentId !== null && !byContentId.has(attachment.contentId)) byContentId.set(attachment.contentId, attachment);
   }
   return (contentId) => {
-    let reference = contentId.trim().replace(/^cid:/i, '');
+    let reference = idText(contentId.trim().replace(/^cid:/i, ''), MAX_ID_LENGTH);
     try {
       reference = decodeURIComponent(reference);
     } catch {
@@ -180,18 +183,22 @@ function cidResolver(attachments: readonly ParsedAttachment[]): (contentId: stri
   };
 }
 
-function addressEntries(header: AddressObject | AddressObject[] | undefined): MailAddressEntry[] {
-  if (header === undefined) return [];
-  const entries: MailAddressEntry[] = [];
-  const visit = (address: EmailAddress) => {
-    if (address.group) {
-      address.group.forEach(visit);
-      return;
-    }
-    const entry = { name: cleanText(address.name ?? '').trim(), address: cleanText(address.address ?? '').trim() };
-    if (entry.name !== '' || entry.address !== '') entries.push(entry);
+function addressesOf(parsed: Partial<Pick<MimeMessage, 'from' | 'to' | 'cc' | 'bcc' | 'replyTo'>>): Pick<ParsedMessage, 'from' | 'to' | 'cc' | 'bcc' | 'replyTo'> {
+  return {
+    from: addressEntries(parsed.from),
+    to: addressEntries(parsed.to),
+    cc: addressEntries(parsed.cc),
+    bcc: addressEntries(parsed.bcc),
+    replyTo: addressEntries(parsed.replyTo),
   };
-  for (const object of Array.isArray(header) ? header : [header]) object.value.forEach(visit);
+}
+
+function addressEntries(addresses: readonly MailAddress[] | undefined): MailAddressEntry[] {
+  const entries: MailAddressEntry[] = [];
+  for (const address of addresses ?? []) {
+    const entry = { name: cleanText(address.name).trim(), address: cleanText(address.address).trim() };
+    if (entry.name !== '' || entry.address !== '') entries.push(entry);
+  }
   return entries;
 }
 
@@ -199,22 +206,23 @@ function addressEntries(header: AddressObject | AddressObject[] | undefined): Ma
 // When the parser gives up
 
 /**
- * The best the headers can give: mailparser again on the header block alone (a broken body is the
+ * The best the headers can give: the parser again on the header block alone (a broken body is the
  * usual reason for a failure), and when even that fails, a few headers read by hand.
  */
-async function fromHeadersOnly(source: Buffer, parseError: string, parse: MessageParser): Promise<ParsedMessage> {
+function fromHeadersOnly(source: Buffer, parseError: string, parse: MessageParser): ParsedMessage {
   const headerBlock = headerBlockOf(source);
-  let parsed: Pick<ParsedMail, 'messageId' | 'inReplyTo' | 'references' | 'subject' | 'date' | 'from' | 'to' | 'cc' | 'bcc' | 'replyTo'>;
+  let parsed: RawThreadingHeaders & Partial<Pick<MimeMessage, 'subject' | 'date' | 'from' | 'to' | 'cc' | 'bcc' | 'replyTo'>>;
   try {
-    parsed = await parse(Buffer.concat([headerBlock, Buffer.from('\r\n\r\n')]), PARSER_OPTIONS);
+    parsed = parse(Buffer.concat([headerBlock, Buffer.from('\r\n\r\n')]));
   } catch {
     const fields = readRawHeaders(headerBlock);
+    const references = fields.get('references');
     parsed = {
-      messageId: fields.get('message-id'),
-      inReplyTo: fields.get('in-reply-to'),
-      references: fields.get('references'),
-      subject: fields.get('subject'),
-      date: fields.has('date') ? new Date(fields.get('date') ?? '') : undefined,
+      messageId: fields.get('message-id') ?? null,
+      inReplyTo: fields.get('in-reply-to') ?? null,
+      references: references === undefined ? [] : [references],
+      subject: fields.get('subject') ?? null,
+      date: parseMailDate(fields.get('date') ?? ''),
     };
   }
   let headers: ReturnType<typeof threadingHeaders>;
@@ -222,13 +230,7 @@ async function fromHeadersOnly(source: Buffer, parseError: string, parse: Messag
   let subject: string;
   try {
     headers = threadingHeaders(parsed);
-    addresses = {
-      from: addressEntries(parsed.from),
-      to: addressEntries(parsed.to),
-      cc: addressEntries(parsed.cc),
-      bcc: addressEntries(parsed.bcc),
-      replyTo: addressEntries(parsed.replyTo),
-    };
+    addresses = addressesOf(parsed);
     subject = cleanText(parsed.subject ?? '');
   } catch {
     headers = threadingHeaders({});
@@ -279,15 +281,29 @@ function cleanText(text: string): string {
   return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
 }
 
-function validDate(date: Date | undefined): Date | null {
+function validDate(date: Date | null | undefined): Date | null {
   return date instanceof Date && !Number.isNaN(date.getTime()) ? date : null;
 }
 
 function snippetOf(text: string): string {
-  const collapsed = text.replace(/\s+/g, ' ').trim();
+  const collapsed = collapsedStart(text, SNIPPET_LENGTH * 2);
   // By code points, so a cut never splits a surrogate pair (an emoji) in two.
   const codePoints = Array.from(collapsed.slice(0, SNIPPET_LENGTH * 2));
   return codePoints.length > SNIPPET_LENGTH ? codePoints.slice(0, SNIPPET_LENGTH).join('') : codePoints.join('');
+}
+
+/**
+ * The start of the text with whitespace runs collapsed and trimmed, at least `length` characters of
+ * it when there are that many: collapsing a long body whole only to keep 200 characters is the most
+ * expensive step of parsing a message. Whitespace runs never cross the cut in a way that changes
+ * what comes before it, so the result is a prefix of collapsing the whole text.
+ */
+function collapsedStart(text: string, length: number): string {
+  for (let window = length * 4; ; window *= 4) {
+    if (window >= text.length) return text.replace(/\s+/g, ' ').trim();
+    const collapsed = text.slice(0, window).replace(/\s+/g, ' ').trimStart();
+    if (collapsed.length >= length) return collapsed;
+  }
 }
 
 function searchTextOf(subject: string, addresses: Pick<ParsedMessage, 'from' | 'to' | 'cc'>, text: string): string {
@@ -301,21 +317,68 @@ function searchTextOf(subject: string, addresses: Pick<ParsedMessage, 'from' | '
 
 const NAMED_ENTITIES: Readonly<Record<string, string>> = { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
-/** A rough text of an HTML body, for the snippet and the search index only (never displayed as HTML). */
+/**
+ * A rough text of an HTML body, for the snippet and the search index only (never displayed as HTML):
+ * comments and the content of head, script, style and title go, line-breaking tags become line
+ * breaks, other tags spaces, entities are decoded. One pass from left to right: the HTML is the
+ * sender's, and the regular expressions this replaces took quadratic time on unclosed constructs.
+ */
 export function htmlToPlainText(html: string): string {
-  return html
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(/<(head|script|style|title)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<(br|\/p|\/div|\/tr|\/li|\/h[1-6])\b[^>]*>/gi, '\n')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, body: string) => {
-      if (body.startsWith('#')) {
-        const codePoint = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-        return codePoint > 0 && codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : ' ';
+  let text = '';
+  let position = 0;
+  // Once a search for a closing construct fails, it fails from every later position too.
+  let commentsClose = true;
+  let tagsClose = true;
+  const unclosedElements = new Set<string>();
+  while (position < html.length) {
+    const open = html.indexOf('<', position);
+    if (open === -1) break;
+    text += html.slice(position, open);
+    position = open + 1;
+    if (commentsClose && html.startsWith('!--', open + 1)) {
+      const close = html.indexOf('-->', open + 4);
+      if (close !== -1) {
+        text += ' ';
+        position = close + 3;
+        continue;
       }
-      return NAMED_ENTITIES[body.toLowerCase()] ?? entity;
-    });
+      commentsClose = false;
+    }
+    const rawText = RAW_TEXT_ELEMENT.exec(html.slice(open + 1, open + 8));
+    const rawTextName = rawText?.[1]?.toLowerCase();
+    if (rawTextName !== undefined && !unclosedElements.has(rawTextName)) {
+      const closing = new RegExp(`</${rawTextName}\\s*>`, 'gi');
+      closing.lastIndex = open + 1;
+      const match = closing.exec(html);
+      if (match !== null) {
+        text += ' ';
+        position = match.index + match[0].length;
+        continue;
+      }
+      unclosedElements.add(rawTextName);
+    }
+    const close = tagsClose ? html.indexOf('>', open + 1) : -1;
+    if (close === -1) {
+      // A "<" that no ">" follows is text.
+      tagsClose = false;
+      text += '<';
+      continue;
+    }
+    text += LINE_BREAKING_TAG.test(html.slice(open + 1, open + 6)) ? '\n' : ' ';
+    position = close + 1;
+  }
+  text += html.slice(position);
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, body: string) => {
+    if (body.startsWith('#')) {
+      const codePoint = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+      return codePoint > 0 && codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : ' ';
+    }
+    return NAMED_ENTITIES[body.toLowerCase()] ?? entity;
+  });
 }
+
+const RAW_TEXT_ELEMENT = /^(head|script|style|title)(?!\w)/i;
+const LINE_BREAKING_TAG = /^(?:br|\/p|\/div|\/tr|\/li|\/h[1-6])(?!\w)/i;
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
