@@ -626,7 +626,7 @@ async function importInBatches(
       const messages: PreparedMessage[] = [];
       // shift(), not for-of: each source becomes garbage as soon as it is parsed, not after the commit.
       for (let message = fetched.shift(); message; message = fetched.shift()) {
-        const parsed = await parseMessage(message.source);
+        const parsed = withStoredContentOnly(await parseMessage(message.source));
         // Keep the raw source only where it is stored (unparseable mail): it is most of a batch's memory.
         messages.push({ fetched: parsed.parseError === null ? { ...message, source: NO_SOURCE } : message, parsed });
       }
@@ -646,6 +646,24 @@ async function importInBatches(
 }
 
 const NO_SOURCE = Buffer.alloc(0);
+
+/**
+ * Attachment bytes stored at import: only the images an HTML body shows inline (cid:), up to this
+ * size, so a message renders without a round trip to the mail server. Every other attachment is
+ * fetched from IMAP by its part when it is opened, and kept then (attachment-content.ts). Storing
+ * them all would put a second copy of every mailbox into the database, and it was the largest part
+ * of an import's cost on both sides: 85 % of the benchmark mailbox's bytes are attachments.
+ */
+export const MAX_STORED_INLINE_IMAGE_BYTES = 256 * 1024;
+
+function withStoredContentOnly(parsed: ParsedMessage): ParsedMessage {
+  if (parsed.attachments.every((attachment) => attachment.content === null || storesContent(attachment))) return parsed;
+  return { ...parsed, attachments: parsed.attachments.map((attachment) => (storesContent(attachment) ? attachment : { ...attachment, content: null })) };
+}
+
+function storesContent(attachment: ParsedMessage['attachments'][number]): boolean {
+  return attachment.isInline && attachment.size <= MAX_STORED_INLINE_IMAGE_BYTES;
+}
 
 export function planBatches(uids: readonly number[], sizes: ReadonlyMap<number, number>, maxMessages: number): number[][] {
   const batches: number[][] = [];

@@ -344,27 +344,39 @@ describe('importing a mailbox (postgres)', () => {
     expect(again.accounts).toEqual([]);
   });
 
-  it('stores attachments (content and IMAP part) and only sanitised HTML', async () => {
+  it('stores attachment details and inline images, leaves other files on the server, and only sanitised HTML', async () => {
     const folder = uniqueFolder('attachments');
-    const boundary = 'b-' + crypto.randomBytes(4).toString('hex');
+    const mixed = 'm-' + crypto.randomBytes(4).toString('hex');
+    const related = 'r-' + crypto.randomBytes(4).toString('hex');
+    const logo = crypto.randomBytes(2000);
     const withAttachment = [
       'From: bob@example.test',
       `To: ${alice.email}`,
       'Subject: With attachment',
       'MIME-Version: 1.0',
-      `Content-Type: multipart/mixed; boundary="${boundary}"`,
+      `Content-Type: multipart/mixed; boundary="${mixed}"`,
       '',
-      `--${boundary}`,
+      `--${mixed}`,
+      `Content-Type: multipart/related; boundary="${related}"`,
+      '',
+      `--${related}`,
       'Content-Type: text/html; charset=utf-8',
       '',
-      '<p>See <b>attached</b><script>alert(1)</script></p>',
-      `--${boundary}`,
+      '<p>See <b>attached</b><script>alert(1)</script><img src="cid:logo@example.test"></p>',
+      `--${related}`,
+      'Content-Type: image/png',
+      'Content-ID: <logo@example.test>',
+      'Content-Transfer-Encoding: base64',
+      '',
+      logo.toString('base64'),
+      `--${related}--`,
+      `--${mixed}`,
       'Content-Type: application/pdf; name="offer.pdf"',
       'Content-Disposition: attachment; filename="offer.pdf"',
       'Content-Transfer-Encoding: base64',
       '',
       Buffer.from('%PDF-1.4 pretend').toString('base64'),
-      `--${boundary}--`,
+      `--${mixed}--`,
       '',
     ].join('\r\n');
     await deliverToMaildir(aliceMaildir, withAttachment, { folder, flags: 'S' });
@@ -375,9 +387,14 @@ describe('importing a mailbox (postgres)', () => {
     expect(message).toMatchObject({ subject: 'With attachment', hasAttachments: true, flags: ['\\Seen'], snippet: 'See attached' });
     expect(message!.htmlBody).toContain('attached');
     expect(message!.htmlBody).not.toContain('<script');
-    const attachments = await handle.db.select().from(mailAttachments).where(eq(mailAttachments.messageId, message!.id));
-    expect(attachments).toHaveLength(1);
-    expect(attachments[0]).toMatchObject({ filename: 'offer.pdf', contentType: 'application/pdf', part: '2', disposition: 'attachment', isInline: false });
-    expect(Buffer.from(attachments[0]!.content!).toString()).toBe('%PDF-1.4 pretend');
+    const attachments = await handle.db.select().from(mailAttachments).where(eq(mailAttachments.messageId, message!.id)).orderBy(mailAttachments.part);
+    expect(attachments).toHaveLength(2);
+    const [image, pdf] = attachments;
+    // The inline image is stored, so the message renders without asking the mail server.
+    expect(image).toMatchObject({ contentType: 'image/png', part: '1.2', contentId: 'logo@example.test', isInline: true, size: logo.length });
+    expect(Buffer.from(image!.content!)).toEqual(logo);
+    expect(message!.htmlBody).toContain(`/api/mail/attachments/${image!.id}`);
+    // The file is fetched from the server by its part when it is opened (attachment-download.test.ts).
+    expect(pdf).toMatchObject({ filename: 'offer.pdf', contentType: 'application/pdf', part: '2', disposition: 'attachment', isInline: false, size: 16, content: null });
   });
 });
