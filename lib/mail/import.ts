@@ -28,7 +28,7 @@ import {
   type Lease,
   type Transaction,
 } from './lease';
-import { parseMessage, type ParsedMessage } from './parse';
+import { parseMessageSync, type ParsedMessage } from './parse';
 import { searchLexemes, tsvectorLiteral } from './search-tokens';
 import { MailHostNotFoundError, MailHostRefusedError } from './ssrf';
 import { classifyMailError } from './verify';
@@ -626,7 +626,11 @@ async function importInBatches(
       const messages: PreparedMessage[] = [];
       // shift(), not for-of: each source becomes garbage as soon as it is parsed, not after the commit.
       for (let message = fetched.shift(); message; message = fetched.shift()) {
-        const parsed = withStoredContentOnly(await parseMessage(message.source));
+        const parsed = withStoredContentOnly(parseMessageSync(message.source));
+        // Let the socket callbacks run between messages: the next batch keeps arriving and the
+        // previous commit's answer is read while this batch is parsed, instead of both stalling
+        // until the whole batch is done.
+        await yieldToEventLoop();
         // Keep the raw source only where it is stored (unparseable mail): it is most of a batch's memory.
         messages.push({ fetched: parsed.parseError === null ? { ...message, source: NO_SOURCE } : message, parsed });
       }
@@ -646,6 +650,8 @@ async function importInBatches(
 }
 
 const NO_SOURCE = Buffer.alloc(0);
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Attachment bytes stored at import: only the images an HTML body shows inline (cid:), up to this

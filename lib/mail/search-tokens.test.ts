@@ -8,9 +8,11 @@ describe('searchLexemes', () => {
     ]);
   });
 
-  it('folds Latin diacritics but leaves other scripts alone', () => {
+  it('folds accents, also in Cyrillic, but keeps Japanese voicing marks', () => {
     expect(searchLexemes('Offert för våren, émigré')).toEqual(['offert', 'for', 'varen', 'emigre']);
-    expect(searchLexemes('Привет, мир')).toEqual(['привет', 'мир']);
+    expect(searchLexemes('Привет, мой мир')).toEqual(['привет', 'мои', 'мир']);
+    expect(searchLexemes('が')).toEqual(searchLexemes('が'.normalize('NFD')));
+    expect(searchLexemes('が')).not.toEqual(searchLexemes('か'));
   });
 
   it('splits Chinese/Japanese/Korean runs into overlapping character pairs', () => {
