@@ -1,2 +1,3 @@
 /** See bundle-command.mjs. */
 export function bundleCommand(entryPath: string): Promise<string>;
+export function bundlePrepareWorker(): Promise<string>;

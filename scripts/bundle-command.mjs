@@ -1,16 +1,30 @@
 // Bundles one of the TypeScript commands (scripts/*.ts) into a single ESM file with esbuild, for
 // scripts/run-bundled.mjs and the import benchmark. Only our own code is compiled; node_modules stay
 // external and are loaded by Node as they are (so ESM-only packages such as parse5 run natively).
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Returns the path of the bundle, in node_modules/.cache (never in the repository). */
+/**
+ * Returns the path of the bundle, in node_modules/.cache (never in the repository). The importer's
+ * worker thread entry (lib/mail/prepare-worker.ts) is bundled beside every command, where
+ * lib/mail/prepare-pool.ts looks for it.
+ */
 export async function bundleCommand(entryPath) {
+  const [outfile] = await Promise.all([bundleOne(entryPath), bundlePrepareWorker()]);
+  return outfile;
+}
+
+export function bundlePrepareWorker() {
+  return bundleOne('lib/mail/prepare-worker.ts');
+}
+
+async function bundleOne(entryPath) {
   const outfile = path.join(root, 'node_modules', '.cache', 'crm-commands', `${path.basename(entryPath, '.ts')}.mjs`);
-  await build({
+  const result = await build({
     entryPoints: [path.resolve(root, entryPath)],
     bundle: true,
     platform: 'node',
@@ -24,6 +38,15 @@ export async function bundleCommand(entryPath) {
     sourcemap: true,
     // Our code uses require() in a few places (CommonJS interop); ESM output needs it defined.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    write: false,
   });
+  // Written aside and renamed into place: commands bundled at the same moment (parallel test files)
+  // all write prepare-worker.mjs, and a reader must never see half of one.
+  for (const file of result.outputFiles) {
+    const temporary = `${file.path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    await fs.mkdir(path.dirname(file.path), { recursive: true });
+    await fs.writeFile(temporary, file.contents);
+    await fs.rename(temporary, file.path);
+  }
   return outfile;
 }

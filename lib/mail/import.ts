@@ -28,8 +28,9 @@ import {
   type Lease,
   type Transaction,
 } from './lease';
-import { parseMessageSync, type ParsedMessage } from './parse';
-import { searchLexemes, tsvectorLiteral } from './search-tokens';
+import type { ParsedMessage } from './parse';
+import type { PreparedContent } from './prepare';
+import { createMessagePreparer, findBundledPrepareWorker, type MessagePreparer } from './prepare-pool';
 import { MailHostNotFoundError, MailHostRefusedError } from './ssrf';
 import { classifyMailError } from './verify';
 
@@ -73,6 +74,11 @@ export interface ImportPassOptions {
   maxBatchMessages?: number;
   /** Aborted when the server shuts down: no new batch starts, the running one still commits. */
   stopSignal?: AbortSignal;
+  /**
+   * The bundled prepare-worker (see prepare-pool.ts) to parse on worker threads; null prepares on the
+   * calling thread. Default: the running program's own bundle, if it has one.
+   */
+  prepareWorkerScript?: string | null;
 }
 
 export type AccountImportOutcome = 'ok' | 'auth_failed' | 'failed' | 'lease_lost';
@@ -136,6 +142,7 @@ export async function runImportPass(db: Database, options: ImportPassOptions): P
     imapLogger: options.imapLogger,
     imapExtensions: options.imapExtensions ?? 'all',
     maxBatchMessages: options.maxBatchMessages ?? DEFAULT_MAX_BATCH_MESSAGES,
+    preparer: createMessagePreparer({ workerScript: options.prepareWorkerScript === undefined ? findBundledPrepareWorker() : options.prepareWorkerScript }),
   };
 
   await ensureSyncRows(db, options.accountIds);
@@ -143,32 +150,36 @@ export async function runImportPass(db: Database, options: ImportPassOptions): P
   const accounts: AccountImportSummary[] = [];
   let skippedLocked = 0;
   let workRemaining = false;
-  for (const accountId of due) {
-    if (outOfTime(context)) {
-      workRemaining = true;
-      break;
+  try {
+    for (const accountId of due) {
+      if (outOfTime(context)) {
+        workRemaining = true;
+        break;
+      }
+      const lease = await acquireLease(db, accountId, context.workerId, context.leaseTtlMs);
+      if (!lease) {
+        skippedLocked++;
+        continue;
+      }
+      const summary = await importAccount(context, lease);
+      accounts.push(summary);
+      workRemaining ||= summary.workRemaining;
+      // One line per account and pass: enough to see whether mail is flowing, with no content in it.
+      const { accountId: id, outcome, foldersTouched, added, updated, removed, errors, durationMs } = summary;
+      log(outcome === 'ok' ? 'info' : 'warn', 'mail import', {
+        accountId: id,
+        outcome,
+        folders: foldersTouched.length,
+        added,
+        updated,
+        removed,
+        errors: errors.length,
+        workRemaining: summary.workRemaining,
+        durationMs,
+      });
     }
-    const lease = await acquireLease(db, accountId, context.workerId, context.leaseTtlMs);
-    if (!lease) {
-      skippedLocked++;
-      continue;
-    }
-    const summary = await importAccount(context, lease);
-    accounts.push(summary);
-    workRemaining ||= summary.workRemaining;
-    // One line per account and pass: enough to see whether mail is flowing, with no content in it.
-    const { accountId: id, outcome, foldersTouched, added, updated, removed, errors, durationMs } = summary;
-    log(outcome === 'ok' ? 'info' : 'warn', 'mail import', {
-      accountId: id,
-      outcome,
-      folders: foldersTouched.length,
-      added,
-      updated,
-      removed,
-      errors: errors.length,
-      workRemaining: summary.workRemaining,
-      durationMs,
-    });
+  } finally {
+    await context.preparer.close();
   }
   return {
     workerId: context.workerId,
@@ -236,6 +247,7 @@ interface PassContext {
   imapLogger: Logger | undefined;
   imapExtensions: SyncExtensions;
   maxBatchMessages: number;
+  preparer: MessagePreparer;
 }
 
 interface AccountContext extends PassContext {
@@ -595,11 +607,12 @@ async function importInBatches(
   const total = uids.length;
   let done = 0;
   const batches = planBatches(uids, sizes, context.maxBatchMessages);
-  // Three batches are at work at once: the next one downloads, this one is parsed, and the previous
-  // one commits. Downloading waits on the mail server, committing on Postgres, parsing on our CPU, so
+  // Batches flow through three stages at once: the next one downloads, the ones before it are
+  // prepared (parsed, sanitized, tokenized; on worker threads where available), and the oldest
+  // commits. Downloading waits on the mail server, committing on Postgres, preparing on the CPU, so
   // none of them waits for the others. Still only one FETCH is ever in flight, no other IMAP command
-  // is sent until it has finished (see settle below), and commits stay one at a time and in order, so
-  // the cursor only ever moves forward.
+  // is sent until it has finished (see settle below), and commits stay one at a time and in order,
+  // so the cursor only ever moves forward.
   const startFetch = (index: number) => {
     const batch = batches[index];
     if (!batch || outOfTime(context)) return null;
@@ -607,69 +620,56 @@ async function importInBatches(
     fetching.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
     return fetching;
   };
+  const preparing: { batch: number[]; fetched: Omit<FetchedMessage, 'source'>[]; prepared: Promise<PreparedContent[]> }[] = [];
   let prefetch = startFetch(0);
   let committing: Promise<void> | null = null;
+  const commitOldest = async () => {
+    const oldest = preparing.shift()!;
+    const prepared = await oldest.prepared;
+    const messages = oldest.fetched.map((fetched, index): PreparedMessage => {
+      const { parsed, searchVector, unparsedSource } = prepared[index]!;
+      return { fetched: { ...fetched, source: unparsedSource ?? NO_SOURCE }, parsed, searchVector };
+    });
+    // The previous batch must be in before this one's cursor is computed from run.cursor.
+    await committing;
+    done += oldest.batch.length;
+    const progress = { folder: run.folder.path, done, total };
+    run.progress = progress;
+    committing = commit(run, { messages, cursor: { ...run.cursor, ...cursorAfter(oldest.batch) } }, progress);
+    committing.catch(() => undefined); // awaited with the next batch or below
+  };
   const settle = async () => {
     await prefetch?.catch(() => undefined);
     prefetch = null;
+    await Promise.all(preparing.map((entry) => entry.prepared.catch(() => undefined)));
     await committing?.catch(() => undefined);
   };
   try {
+    let fetchedAll = true;
     for (let index = 0; index < batches.length; index++) {
       if (!prefetch || outOfTime(context)) {
-        await committing;
-        return false;
+        fetchedAll = false;
+        break;
       }
       const fetched = await prefetch;
       prefetch = startFetch(index + 1);
-      const batch = batches[index]!;
-      const messages: PreparedMessage[] = [];
-      // shift(), not for-of: each source becomes garbage as soon as it is parsed, not after the commit.
-      for (let message = fetched.shift(); message; message = fetched.shift()) {
-        const parsed = withStoredContentOnly(parseMessageSync(message.source));
-        // Let the socket callbacks run between messages: the next batch keeps arriving and the
-        // previous commit's answer is read while this batch is parsed, instead of both stalling
-        // until the whole batch is done.
-        await yieldToEventLoop();
-        // Keep the raw source only where it is stored (unparseable mail): it is most of a batch's memory.
-        messages.push({ fetched: parsed.parseError === null ? { ...message, source: NO_SOURCE } : message, parsed });
-      }
-      // The previous batch must be in before this one's cursor is computed from run.cursor.
-      await committing;
-      done += batch.length;
-      const progress = { folder: run.folder.path, done, total };
-      run.progress = progress;
-      committing = commit(run, { messages, cursor: { ...run.cursor, ...cursorAfter(batch) } }, progress);
-      committing.catch(() => undefined); // awaited with the next batch or below
+      // The sources go to the preparer alone, which lets go of each once it is prepared.
+      const sources = fetched.map((message) => message.source);
+      const metadata = fetched.map(({ uid, flags, internalDate, size }) => ({ uid, flags, internalDate, size }));
+      preparing.push({ batch: batches[index]!, fetched: metadata, prepared: context.preparer.prepare(sources) });
+      // Two batches in preparation keep a worker busy while the next one downloads.
+      if (preparing.length > 1) await commitOldest();
     }
+    // What was downloaded is committed even when the budget ran out: it is ready, and quick to store.
+    while (preparing.length > 0) await commitOldest();
     await committing;
-    return true;
+    return fetchedAll;
   } finally {
     await settle();
   }
 }
 
 const NO_SOURCE = Buffer.alloc(0);
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/**
- * Attachment bytes stored at import: only the images an HTML body shows inline (cid:), up to this
- * size, so a message renders without a round trip to the mail server. Every other attachment is
- * fetched from IMAP by its part when it is opened, and kept then (attachment-content.ts). Storing
- * them all would put a second copy of every mailbox into the database, and it was the largest part
- * of an import's cost on both sides: 85 % of the benchmark mailbox's bytes are attachments.
- */
-export const MAX_STORED_INLINE_IMAGE_BYTES = 256 * 1024;
-
-function withStoredContentOnly(parsed: ParsedMessage): ParsedMessage {
-  if (parsed.attachments.every((attachment) => attachment.content === null || storesContent(attachment))) return parsed;
-  return { ...parsed, attachments: parsed.attachments.map((attachment) => (storesContent(attachment) ? attachment : { ...attachment, content: null })) };
-}
-
-function storesContent(attachment: ParsedMessage['attachments'][number]): boolean {
-  return attachment.isInline && attachment.size <= MAX_STORED_INLINE_IMAGE_BYTES;
-}
 
 export function planBatches(uids: readonly number[], sizes: ReadonlyMap<number, number>, maxMessages: number): number[][] {
   const batches: number[][] = [];
@@ -723,6 +723,8 @@ async function commit(
 export interface PreparedMessage {
   fetched: FetchedMessage;
   parsed: ParsedMessage;
+  /** The tsvector literal of its search words (prepare.ts). */
+  searchVector: string;
 }
 
 export interface FolderBatch {
@@ -870,7 +872,7 @@ async function updateFlags(tx: Transaction, folderId: string, uidValidity: numbe
  */
 async function insertMessages(tx: Transaction, batch: FolderBatch, messages: readonly PreparedMessage[]): Promise<number> {
   const records = JSON.stringify(
-    messages.map(({ fetched, parsed }) => messageRecord(batch, fetched, parsed)),
+    messages.map((message) => messageRecord(batch, message)),
     storableJsonValue,
   );
   const [result] = await executeRows<{ added: number }>(
@@ -913,7 +915,7 @@ async function insertMessages(tx: Transaction, batch: FolderBatch, messages: rea
 }
 
 /** A message as one JSON record of insertMessages(); the keys are the recordset's column names. */
-function messageRecord(batch: FolderBatch, fetched: FetchedMessage, parsed: ParsedMessage) {
+function messageRecord(batch: FolderBatch, { fetched, parsed, searchVector }: PreparedMessage) {
   return {
     uid: fetched.uid,
     message_id: parsed.messageId,
@@ -938,7 +940,7 @@ function messageRecord(batch: FolderBatch, fetched: FetchedMessage, parsed: Pars
     has_attachments: parsed.hasAttachments,
     parse_error: parsed.parseError,
     raw_source: parsed.parseError !== null ? fetched.source.toString('base64') : null,
-    search: tsvectorLiteral(searchLexemes(parsed.searchText)),
+    search: searchVector,
     attachments: parsed.attachments.map((attachment) => ({
       id: attachment.id,
       filename: attachment.filename,

@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
@@ -9,25 +8,10 @@ import { runImportPass } from '@/lib/mail/import';
 import { aliceAccountImporting } from '../harness/mail-accounts';
 import { freshPostgres } from '../harness/databases';
 import { deliverToMaildir } from '../harness/mail-servers';
+import { mimeCorpusFiles } from '../harness/mime-corpora';
 
 const servers = inject('mailServers');
 const alice = servers.users.find((user) => user.email === 'alice@example.test')!;
-const CORPORA = path.join(process.cwd(), 'tests', 'fixtures', 'mime');
-
-/** Every message file of the third-party MIME corpora (real spam, broken MIME, parser torture tests). */
-function corpusFiles(): string[] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name !== 'LICENSE') files.push(full);
-    }
-  };
-  walk(CORPORA);
-  return files;
-}
-
 let handle: DatabaseHandle;
 
 beforeAll(async () => {
@@ -41,7 +25,7 @@ afterAll(async () => {
 
 describe('importing the MIME corpora', () => {
   it('stores every message, broken ones with their headers and source, and none stops the folder', { timeout: 180_000 }, async () => {
-    const files = corpusFiles();
+    const files = mimeCorpusFiles();
     expect(files.length).toBeGreaterThan(250);
     const folder = `Import-corpora-${crypto.randomBytes(4).toString('hex')}`;
     for (const file of files) await deliverToMaildir(servers.maildirs[alice.email]!, fs.readFileSync(file), { folder, flags: '' });
