@@ -16,13 +16,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { and, count, eq } from 'drizzle-orm';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { openPostgres, type Database, type DatabaseHandle } from '@/db/client';
 import { mailAccountSync, mailFolders, mailMessages, type MailAccount } from '@/db/schema';
 import { saveMailAccount } from '@/lib/mail/accounts';
 import { runImportPass, type ImportSummary } from '@/lib/mail/import';
 import { createUser } from '@/lib/users/service';
 import { deliverToMaildir, startMailServers, type MailServers, type MailUser } from '../tests/harness/mail-servers';
+import { withImapClient } from '../tests/harness/imap-client';
 import { startPostgres, type TestPostgres } from '../tests/harness/postgres';
 import { generateBenchCorpus, generateTinyMessage, type GeneratedMessage, type Mailbox } from './bench/corpus';
 import { readBusiestCpuProfile, summarizeCpuProfile } from './bench/cpu-profile';
@@ -327,23 +328,8 @@ async function warmUpDovecot(servers: MailServers, folder: string): Promise<numb
   return performance.now() - started;
 }
 
-async function withBenchImap<T>(servers: MailServers, work: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const client = new ImapFlow({
-    host: servers.host,
-    port: servers.imapPlainPort,
-    secure: false,
-    auth: { user: BENCH_USER.email, pass: BENCH_USER.password },
-    logger: false,
-    disableAutoIdle: true,
-  });
-  // Connection errors also arrive as events; unhandled, they would end the process.
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.logout().catch(() => undefined);
-  }
+function withBenchImap<T>(servers: MailServers, work: (client: ImapFlow) => Promise<T>): Promise<T> {
+  return withImapClient({ host: servers.host, port: servers.imapPlainPort, secure: false, auth: { user: BENCH_USER.email, pass: BENCH_USER.password } }, work);
 }
 
 // ---------------------------------------------------------------------------------------------

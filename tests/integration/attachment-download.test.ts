@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { Database } from '@/db';
 import type { DatabaseHandle } from '@/db/client';
@@ -12,6 +12,7 @@ import { describeOnEachDatabase } from '../harness/databases';
 import { aliceAccountImporting } from '../harness/mail-accounts';
 import { deliverToMaildir } from '../harness/mail-servers';
 import { freePort } from '../harness/net';
+import { withImapClient } from '../harness/imap-client';
 
 const servers = inject('mailServers');
 const alice = servers.users.find((user) => user.email === 'alice@example.test')!;
@@ -152,15 +153,8 @@ async function storedContent(db: Database, attachmentId: string): Promise<Uint8A
 }
 
 /** Alice's mailbox as another mail program sees it, to look at or change things behind the app's back. */
-async function withAliceImap<T>(work: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const client = new ImapFlow({ host: 'localhost', port: servers.imapTlsPort, secure: true, auth: { user: alice.email, pass: alice.password }, logger: false });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.logout().catch(() => undefined);
-  }
+function withAliceImap<T>(work: (client: ImapFlow) => Promise<T>): Promise<T> {
+  return withImapClient({ host: 'localhost', port: servers.imapTlsPort, secure: true, auth: { user: alice.email, pass: alice.password } }, work);
 }
 
 async function serverFlags(folder: string): Promise<string[]> {

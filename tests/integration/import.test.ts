@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { ImapFlow, type Logger } from 'imapflow';
+import type { ImapFlow, Logger } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Database } from '@/db';
 import type { DatabaseHandle } from '@/db/client';
@@ -10,6 +10,7 @@ import { acquireLease, LeaseLostError, releaseLease } from '@/lib/mail/lease';
 import { describeOnEachDatabase, freshPostgres } from '../harness/databases';
 import { aliceAccountImporting } from '../harness/mail-accounts';
 import { deliverToMaildir } from '../harness/mail-servers';
+import { withImapClient } from '../harness/imap-client';
 
 const servers = inject('mailServers');
 const alice = servers.users.find((user) => user.email === 'alice@example.test')!;
@@ -79,15 +80,8 @@ async function messagesIn(db: Database, account: MailAccount, folder: string) {
 }
 
 /** Alice's mailbox as another mail program sees it, to change things behind the importer's back. */
-async function withAliceImap<T>(work: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const client = new ImapFlow({ host: 'localhost', port: servers.imapTlsPort, secure: true, auth: { user: alice.email, pass: alice.password }, logger: false });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.logout().catch(() => undefined);
-  }
+function withAliceImap<T>(work: (client: ImapFlow) => Promise<T>): Promise<T> {
+  return withImapClient({ host: 'localhost', port: servers.imapTlsPort, secure: true, auth: { user: alice.email, pass: alice.password } }, work);
 }
 
 /** Records the IMAP commands the importer sends (ImapFlow logs each at debug level with src 'c'). */
