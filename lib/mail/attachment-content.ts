@@ -73,7 +73,8 @@ export async function loadAttachmentContent(
   // PGlite returns a plain Uint8Array.
   if (attachment.content) return found(Buffer.from(attachment.content));
   // Without a part number there is nothing to ask the server for.
-  if (!attachment.part) return failure('gone');
+  const part = attachment.part;
+  if (!part) return failure('gone');
 
   const account = await getMailAccount(db, userId);
   if (!account) return failure('not_found');
@@ -81,7 +82,7 @@ export async function loadAttachmentContent(
   // closer to locking the account.
   if (account.status === 'auth_failed') return failure('auth');
 
-  const fetched = await fetchFromServer(account, attachmentId, { ...attachment, part: attachment.part });
+  const fetched = await withDownloadConnection(account.id, () => fetchFromServer(account, attachmentId, { ...attachment, part }));
   if (!fetched.ok) return fetched;
   if (fetched.content.length <= (options.cacheLimitBytes ?? MAX_CACHED_ATTACHMENT_BYTES)) {
     // "content is null" leaves a row another download filled meanwhile alone; a message the importer
@@ -92,6 +93,33 @@ export async function loadAttachmentContent(
       .where(and(eq(mailAttachments.id, attachmentId), isNull(mailAttachments.content)));
   }
   return found(fetched.content);
+}
+
+/**
+ * IMAP connections one account may have open for downloads at once, in this process. A message
+ * whose images are not stored makes the browser ask for several at the same moment, and providers
+ * cap an account's connections (Gmail: 15 for everything the user runs, the importer included).
+ */
+export const MAX_DOWNLOAD_CONNECTIONS_PER_ACCOUNT = 2;
+
+const downloadSlots = new Map<string, { active: number; waiting: (() => void)[] }>();
+
+export async function withDownloadConnection<T>(accountId: string, work: () => Promise<T>): Promise<T> {
+  let slots = downloadSlots.get(accountId);
+  if (!slots) {
+    slots = { active: 0, waiting: [] };
+    downloadSlots.set(accountId, slots);
+  }
+  if (slots.active >= MAX_DOWNLOAD_CONNECTIONS_PER_ACCOUNT) await new Promise<void>((resolve) => slots.waiting.push(resolve));
+  slots.active++;
+  try {
+    return await work();
+  } finally {
+    slots.active--;
+    const next = slots.waiting.shift();
+    if (next) next();
+    else if (slots.active === 0) downloadSlots.delete(accountId);
+  }
 }
 
 async function fetchFromServer(
