@@ -71,8 +71,8 @@ const notesBytes = Buffer.from(
   'latin1',
 );
 
-function messageWithAttachments(subject: string): string {
-  const boundary = `b-${crypto.randomBytes(6).toString('hex')}`;
+/** From Bob to Alice, sent now, with a fresh Message-ID. */
+function headerLines(subject: string): string[] {
   return [
     'From: Bob Example <bob@example.test>',
     `To: Alice Example <${alice.email}>`,
@@ -80,6 +80,13 @@ function messageWithAttachments(subject: string): string {
     `Date: ${new Date().toUTCString()}`,
     `Message-ID: <${crypto.randomUUID()}@example.test>`,
     'MIME-Version: 1.0',
+  ];
+}
+
+function messageWithAttachments(subject: string): string {
+  const boundary = `b-${crypto.randomBytes(6).toString('hex')}`;
+  return [
+    ...headerLines(subject),
     `Content-Type: multipart/mixed; boundary="${boundary}"`,
     '',
     `--${boundary}`,
@@ -106,12 +113,7 @@ function messageWithAttachments(subject: string): string {
 /** A message that is nothing but the file: IMAP calls its body part 1. */
 function singlePartAttachment(subject: string, content: Buffer): string {
   return [
-    'From: Bob Example <bob@example.test>',
-    `To: Alice Example <${alice.email}>`,
-    `Subject: ${subject}`,
-    `Date: ${new Date().toUTCString()}`,
-    `Message-ID: <${crypto.randomUUID()}@example.test>`,
-    'MIME-Version: 1.0',
+    ...headerLines(subject),
     'Content-Type: application/octet-stream; name="scan.bin"',
     'Content-Disposition: attachment; filename="scan.bin"',
     'Content-Transfer-Encoding: base64',
