@@ -7,6 +7,7 @@ import type { DatabaseHandle } from '@/db/client';
 import { mailAccounts, mailAccountSync, mailAttachments, mailFolders, mailMessages, type MailAccount } from '@/db/schema';
 import { commitFolderBatch, runImportPass, type ImportPassOptions } from '@/lib/mail/import';
 import { acquireLease, LeaseLostError, releaseLease } from '@/lib/mail/lease';
+import { searchQueryLiteral } from '@/lib/mail/search-tokens';
 import { describeOnEachDatabase, freshPostgres } from '../harness/databases';
 import { aliceAccountImporting } from '../harness/mail-accounts';
 import { deliverToMaildir } from '../harness/mail-servers';
@@ -133,7 +134,7 @@ describeOnEachDatabase('importing a mailbox', (open) => {
     });
     expect(reply!.messageId).toMatch(/^reply\.[0-9a-f]+@example\.test$/);
     const found = await handle.db.execute(
-      sql`select subject from mail_messages where account_id = ${account.id} and search @@ plainto_tsquery('simple', 'reply bob')`,
+      sql`select subject from mail_messages where account_id = ${account.id} and search @@ ${searchQueryLiteral('reply bob')}::tsquery`,
     );
     expect(JSON.stringify(found)).toContain('Reply');
 
