@@ -38,24 +38,16 @@ export interface AttachmentContent {
   content: Buffer<ArrayBuffer>;
 }
 
+/** The user is told by kind (the `attachments` messages of lib/i18n); the technical reason goes to the log only. */
 export interface AttachmentFailure {
   ok: false;
   kind: AttachmentFailureKind;
-  /** Plain English for the user; the technical reason goes to the log only. */
-  message: string;
 }
 
 export interface LoadAttachmentOptions {
   /** Default MAX_CACHED_ATTACHMENT_BYTES. */
   cacheLimitBytes?: number;
 }
-
-const FAILURE_MESSAGES: Record<AttachmentFailureKind, string> = {
-  not_found: 'Attachment not found.',
-  gone: 'This attachment is not found on the mail server any more: the message was deleted or moved there. The next import will update the list.',
-  auth: 'The mail server no longer accepts the saved password. Reconnect your mailbox in E-mail options, then try again.',
-  server: 'The mail server could not be reached. Please try again in a moment.',
-};
 
 /** The verify.ts codes that mean the login itself was refused: retrying without a reconnect cannot help. */
 const LOGIN_REFUSED_CODES: ReadonlySet<MailErrorCode> = new Set(['auth_failed', 'app_password_required', 'imap_disabled']);
@@ -153,5 +145,5 @@ function classifyFailure(error: unknown, account: MailAccount): { kind: 'auth' |
 }
 
 function failure(kind: AttachmentFailureKind): AttachmentFailure {
-  return { ok: false, kind, message: FAILURE_MESSAGES[kind] };
+  return { ok: false, kind };
 }

@@ -220,7 +220,9 @@ describe('the Inbox after connecting a mailbox', () => {
     const other = await (await newContext(browser)).newPage();
     await signIn(other, stranger);
     expect((await other.goto(messageUrl))?.status()).toBe(404);
-    expect((await other.request.get(`${app.baseUrl}${attachmentHref}`)).status()).toBe(404);
+    const refused = await other.request.get(`${app.baseUrl}${attachmentHref}`);
+    expect(refused.status()).toBe(404);
+    expect(await refused.text()).toBe('Attachment not found.');
     // And nobody gets an attachment without a session.
     expect((await browser.newContext().then((context) => context.request.get(`${app.baseUrl}${attachmentHref}`))).status()).toBe(401);
     await other.context().close();

@@ -246,7 +246,7 @@ describeOnEachDatabase('downloading attachments on demand', (open) => {
     });
 
     const result = await loadAttachmentContent(handle.db, account.userId, byName('notes.txt').id);
-    expect(result).toMatchObject({ ok: false, kind: 'gone', message: expect.stringContaining('next import will update the list') });
+    expect(result).toEqual({ ok: false, kind: 'gone' });
   });
 
   it('reports a recreated folder (new UIDVALIDITY, same UID) and a deleted folder as gone', async () => {
@@ -288,7 +288,7 @@ describeOnEachDatabase('downloading attachments on demand', (open) => {
     await withAccountPassword(handle.db, account, 'no-longer-the-password');
 
     const refused = await loadAttachmentContent(handle.db, account.userId, notes.id);
-    expect(refused).toMatchObject({ ok: false, kind: 'auth', message: expect.stringContaining('E-mail options') });
+    expect(refused).toEqual({ ok: false, kind: 'auth' });
     expect(JSON.stringify(refused)).not.toContain('no-longer-the-password');
 
     // Once the importer marked the password as refused, no further login is tried, even with a right one.

@@ -1,3 +1,4 @@
+import { getTranslations } from 'next-intl/server';
 import { getDb } from '@/db';
 import { getCurrentUser } from '@/lib/auth/session';
 import { loadAttachmentContent, type AttachmentFailureKind } from '@/lib/mail/attachment-content';
@@ -19,7 +20,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ att
   if (!user) return new Response('Sign in to download attachments.', { status: 401 });
   const attachment = await loadAttachmentContent(await getDb(), user.id, (await params).attachmentId);
   if (!attachment.ok) {
-    return new Response(attachment.message, {
+    return new Response((await getTranslations('attachments'))(attachment.kind), {
       status: FAILURE_STATUS[attachment.kind],
       headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'private, no-store' },
     });
