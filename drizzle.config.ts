@@ -4,7 +4,7 @@ import { defineConfig } from 'drizzle-kit';
 // on both real Postgres and the embedded PGlite.
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './db/schema.ts',
+  schema: './db/schema/index.ts',
   out: './db/migrations',
   casing: 'snake_case',
 });

@@ -1,0 +1,4 @@
+// The one schema of the app, one file per area. drizzle-kit reads this entry (drizzle.config.ts).
+export * from './auth';
+export * from './preferences';
+export * from './mail';
