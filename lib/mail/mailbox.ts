@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '@/db';
 import { mailAccounts, mailAccountSync, mailAttachments, mailFolders, mailMessages } from '@/db/schema';
-import { searchQueryLiteral } from './search-tokens';
+import { searchQueryLiteral } from '@/lib/search';
 
 /**
  * What the Inbox pages read. Every query is scoped through the signed-in user's own account

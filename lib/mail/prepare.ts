@@ -1,5 +1,5 @@
 import { parseMessageSync, type ParsedMessage } from './parse';
-import { searchLexemes, tsvectorLiteral } from './search-tokens';
+import { searchLexemes, tsvectorLiteral } from '@/lib/search';
 
 /**
  * Everything the importer derives from a message source before storing it: the parsed columns and

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { searchLexemes, searchQueryLiteral, tsvectorLiteral } from './search-tokens';
+import { searchLexemes, searchQueryLiteral, tsvectorLiteral } from './tokens';
 
 describe('searchLexemes', () => {
   it('lowercases words and keeps addresses, hosts and compounds whole as well as in parts', () => {

@@ -1,5 +1,5 @@
 /**
- * The words a message is found by. The importer turns each message's searchable text into a
+ * The words a message (or, later, a CRM record) is found by. The importer turns each message's searchable text into a
  * tsvector literal here instead of calling Postgres' to_tsvector(): measured on the import
  * benchmark, to_tsvector('simple', …) was the largest single cost on the database side (about
  * 0.9 ms per message), while Postgres reads a ready tsvector for a fraction of that, and the

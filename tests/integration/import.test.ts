@@ -7,7 +7,7 @@ import type { DatabaseHandle } from '@/db/client';
 import { mailAccounts, mailAccountSync, mailAttachments, mailFolders, mailMessages, type MailAccount } from '@/db/schema';
 import { commitFolderBatch, runImportPass, type ImportPassOptions } from '@/lib/mail/import';
 import { acquireLease, LeaseLostError, releaseLease } from '@/lib/mail/lease';
-import { searchQueryLiteral } from '@/lib/mail/search-tokens';
+import { searchQueryLiteral } from '@/lib/search';
 import { describeOnEachDatabase, freshPostgres } from '../harness/databases';
 import { aliceAccountImporting } from '../harness/mail-accounts';
 import { deliverToMaildir } from '../harness/mail-servers';
