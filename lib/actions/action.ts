@@ -56,6 +56,7 @@ function fieldErrorsFrom(error: z.ZodError, t: Translate): Record<string, string
 }
 
 async function run<S extends z.ZodType, T, C extends PublicContext>(
+  actionName: string,
   schema: S,
   raw: unknown,
   context: () => Promise<C | null>,
@@ -64,9 +65,13 @@ async function run<S extends z.ZodType, T, C extends PublicContext>(
   const t = (await getTranslations('errors')) as unknown as Translate;
   try {
     const ctx = await context();
-    if (!ctx) return { ok: false, error: t('notSignedIn') };
+    if (!ctx) {
+      log('info', 'action refused: not signed in', { action: actionName });
+      return { ok: false, error: t('notSignedIn') };
+    }
     const parsed = schema.safeParse(toInput(raw));
     if (!parsed.success) {
+      log('info', 'action input rejected', { action: actionName, fields: [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? '_form')))] });
       return { ok: false, error: t('checkFields'), fieldErrors: fieldErrorsFrom(parsed.error, t) };
     }
     return { ok: true, data: await handler(parsed.data, ctx) };
@@ -74,11 +79,12 @@ async function run<S extends z.ZodType, T, C extends PublicContext>(
     // redirect() and notFound() work by throwing; they are not failures.
     unstable_rethrow(error);
     if (error instanceof UserFacingError) {
+      log('info', 'action refused', { action: actionName, reason: error.messageKey });
       const message = t(error.messageKey, error.values);
       return { ok: false, error: message, ...(error.field ? { fieldErrors: { [error.field]: [message] } } : {}) };
     }
     const reference = crypto.randomBytes(4).toString('hex');
-    log('error', 'action failed', { reference, error });
+    log('error', 'action failed', { action: actionName, reference, error });
     return { ok: false, error: t('unexpected', { reference }) };
   }
 }
@@ -86,15 +92,17 @@ async function run<S extends z.ZodType, T, C extends PublicContext>(
 /**
  * The one wrapper for server actions of signed-in users: loads the user from the session (and the
  * database, so deactivation counts at once), checks the role, validates the input with zod and turns
- * every outcome into an ActionResult. Usable directly as a `useActionState` action.
+ * every outcome into an ActionResult. Usable directly as a `useActionState` action. `actionName`
+ * (`domain.verb`, e.g. `mail.connect`) names the action in every log line it causes.
  */
 export function authenticatedAction<S extends z.ZodType, T>(
+  actionName: string,
   schema: S,
   handler: (input: z.output<S>, context: AuthenticatedContext) => Promise<T>,
   options: { role?: 'admin' } = {},
 ) {
   return async (_previous: ActionResult<T> | null, raw: unknown): Promise<ActionResult<T>> =>
-    run(schema, raw, async () => {
+    run(actionName, schema, raw, async () => {
       const user = await getCurrentUser();
       if (!user) return null;
       if (options.role === 'admin' && user.role !== 'admin') throw new UserFacingError('adminOnly');
@@ -103,7 +111,11 @@ export function authenticatedAction<S extends z.ZodType, T>(
 }
 
 /** The same wrapper for the few actions that come before a session exists (sign-in, first run). */
-export function publicAction<S extends z.ZodType, T>(schema: S, handler: (input: z.output<S>, context: PublicContext) => Promise<T>) {
+export function publicAction<S extends z.ZodType, T>(
+  actionName: string,
+  schema: S,
+  handler: (input: z.output<S>, context: PublicContext) => Promise<T>,
+) {
   return async (_previous: ActionResult<T> | null, raw: unknown): Promise<ActionResult<T>> =>
-    run(schema, raw, async () => ({ db: await getDb() }), handler);
+    run(actionName, schema, raw, async () => ({ db: await getDb() }), handler);
 }

@@ -27,11 +27,11 @@ async function signInOrExplain(db: Database, email: string, password: string, re
   redirect(returnPath);
 }
 
-export const signInAction = publicAction(signInSchema, async ({ email, password, callbackUrl }, { db }) =>
+export const signInAction = publicAction('auth.signIn', signInSchema, async ({ email, password, callbackUrl }, { db }) =>
   signInOrExplain(db, email, password, callbackUrl),
 );
 
-export const createFirstAdminAction = publicAction(newAccountSchema, async (input, { db }) => {
+export const createFirstAdminAction = publicAction('auth.createFirstAdmin', newAccountSchema, async (input, { db }) => {
   await createFirstAdmin(db, input);
   return signInOrExplain(db, input.email, input.password, '/inbox');
 });

@@ -69,13 +69,13 @@ function afterConnect(db: Database, userId: string, outcome: ConnectOutcome): Co
 }
 
 /** Step one: address and password; known providers are configured automatically and verified before saving. */
-export const connectMailboxAction = authenticatedAction(autodetectSchema, async (input, { db, user }) => {
+export const connectMailboxAction = authenticatedAction('mail.connect', autodetectSchema, async (input, { db, user }) => {
   if (await getMailAccount(db, user.id)) throw new UserFacingError('mail.alreadyConnected');
   return afterConnect(db, user.id, await connectWithAutodetect(db, user.id, input));
 });
 
 /** The manual form, for a new account or for editing the existing one (re-verified before saving). */
-export const saveManualMailSettingsAction = authenticatedAction(manualSchema, async (input, { db, user }) => {
+export const saveManualMailSettingsAction = authenticatedAction('mail.saveManualSettings', manualSchema, async (input, { db, user }) => {
   try {
     return afterConnect(db, user.id, await connectManually(db, user.id, toManualInput(input)));
   } catch (error) {
@@ -86,7 +86,7 @@ export const saveManualMailSettingsAction = authenticatedAction(manualSchema, as
   }
 });
 
-export const removeMailAccountAction = authenticatedAction(z.object({}), async (_input, { db, user }) => {
+export const removeMailAccountAction = authenticatedAction('mail.removeAccount', z.object({}), async (_input, { db, user }) => {
   const removed = await deleteMailAccount(db, user.id);
   revalidatePath('/inbox');
   revalidatePath('/settings/email');
@@ -94,10 +94,11 @@ export const removeMailAccountAction = authenticatedAction(z.object({}), async (
 });
 
 /** Sends from the composer through the user's own account; the Inbox's replies will reuse it. */
-export const sendMailAction = authenticatedAction(composeSchema, (message, { db, user }) => sendMail(db, user, message));
+export const sendMailAction = authenticatedAction('mail.send', composeSchema, (message, { db, user }) => sendMail(db, user, message));
 
 /** E-mail options → which folders are imported; the checkboxes post the ids of the folders switched on. */
 export const setImportedFoldersAction = authenticatedAction(
+  'mail.setImportedFolders',
   z.object({ folderIds: z.array(z.uuid('invalidValue')).max(1000).default([]) }),
   async ({ folderIds }, { db, user }) => {
     await setFoldersSelected(db, user.id, folderIds);

@@ -8,6 +8,7 @@ import { MAX_SIGNATURE_LENGTH, updatePreferences } from './service';
 
 /** Answers the first-sign-in question, or changes the answer under Local settings. */
 export const setEmailClientAction = authenticatedAction(
+  'preferences.setEmailClient',
   z.object({ emailClient: z.enum(emailClient.enumValues, 'preferences.chooseEmailClient') }),
   async ({ emailClient: choice }, { db, user }) => {
     await updatePreferences(db, user.id, { emailClient: choice });
@@ -24,6 +25,7 @@ const checkbox = z
   .transform((value) => value === 'on');
 
 export const saveMailOptionsGeneralAction = authenticatedAction(
+  'preferences.saveMailOptionsGeneral',
   z.object({
     showRemoteImages: checkbox,
     markAsReadInPreview: checkbox,

@@ -8,6 +8,7 @@ import { rememberLocale } from '@/lib/i18n/cookie';
 import { setUserLocale } from '@/lib/users/service';
 
 export const setLanguageAction = authenticatedAction(
+  'settings.setLanguage',
   z.object({ locale: z.enum([...locales, 'browser'], 'invalidValue') }),
   async ({ locale }, { db, user }) => {
     const chosen = locale === 'browser' ? null : locale;

@@ -11,6 +11,7 @@ const addUserSchema = newAccountSchema.safeExtend({
 });
 
 export const addUserAction = authenticatedAction(
+  'users.add',
   addUserSchema,
   async (input, { db }) => {
     const user = await createUser(db, input);
@@ -21,6 +22,7 @@ export const addUserAction = authenticatedAction(
 );
 
 export const setUserActiveAction = authenticatedAction(
+  'users.setActive',
   z.object({ userId: z.uuid('invalidValue'), active: z.enum(['true', 'false']).transform((value) => value === 'true') }),
   async ({ userId, active }, { db, user }) => {
     await setUserActive(db, user, userId, active);
