@@ -1,3 +1,2 @@
 /** See bundle-command.mjs. */
 export function bundleCommand(entryPath: string): Promise<string>;
-export function bundlePrepareWorker(): Promise<string>;

@@ -8,21 +8,8 @@ import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/**
- * Returns the path of the bundle, in node_modules/.cache (never in the repository). The importer's
- * worker thread entry (lib/mail/prepare-worker.ts) is bundled beside every command, where
- * lib/mail/prepare-pool.ts looks for it.
- */
+/** Returns the path of the bundle, in node_modules/.cache (never in the repository). */
 export async function bundleCommand(entryPath) {
-  const [outfile] = await Promise.all([bundleOne(entryPath), bundlePrepareWorker()]);
-  return outfile;
-}
-
-export function bundlePrepareWorker() {
-  return bundleOne('lib/mail/prepare-worker.ts');
-}
-
-async function bundleOne(entryPath) {
   const outfile = path.join(root, 'node_modules', '.cache', 'crm-commands', `${path.basename(entryPath, '.ts')}.mjs`);
   const result = await build({
     entryPoints: [path.resolve(root, entryPath)],
@@ -40,8 +27,8 @@ async function bundleOne(entryPath) {
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     write: false,
   });
-  // Written aside and renamed into place: commands bundled at the same moment (parallel test files)
-  // all write prepare-worker.mjs, and a reader must never see half of one.
+  // Written aside and renamed into place: the same command may be bundled at the same moment by
+  // parallel test files, and a reader must never see half of one.
   for (const file of result.outputFiles) {
     const temporary = `${file.path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     await fs.mkdir(path.dirname(file.path), { recursive: true });

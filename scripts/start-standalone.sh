@@ -52,12 +52,6 @@ assemble() {
     --external:@electric-sql/pglite --tsconfig="$root/tsconfig.json" \
     --outfile="$standalone/db/migrate.cjs" --log-level=warning
 
-  # The importer's worker threads (lib/mail/prepare-pool.ts) start from a plain file; self-contained,
-  # since the standalone node_modules holds only what server.js traced.
-  "$esbuild" "$root/lib/mail/prepare-worker.ts" --bundle --platform=node --format=esm --target=node20 \
-    --tsconfig="$root/tsconfig.json" --outfile="$standalone/workers/prepare-worker.mjs" --log-level=warning \
-    --banner:js="import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
-
   mkdir -p "$standalone/scripts"
   cp "$root/scripts/start-standalone.sh" "$standalone/scripts/start-standalone.sh"
   chmod +x "$standalone/scripts/start-standalone.sh"

@@ -29,8 +29,7 @@ import {
   type Transaction,
 } from './lease';
 import type { ParsedMessage } from './parse';
-import type { PreparedContent } from './prepare';
-import { createMessagePreparer, findBundledPrepareWorker, type MessagePreparer } from './prepare-pool';
+import { prepareBatch, type PreparedContent } from './prepare';
 import { MailHostNotFoundError, MailHostRefusedError } from './ssrf';
 import { classifyMailError } from './verify';
 
@@ -74,11 +73,6 @@ export interface ImportPassOptions {
   maxBatchMessages?: number;
   /** Aborted when the server shuts down: no new batch starts, the running one still commits. */
   stopSignal?: AbortSignal;
-  /**
-   * The bundled prepare-worker (see prepare-pool.ts) to parse on worker threads; null prepares on the
-   * calling thread. Default: the running program's own bundle, if it has one.
-   */
-  prepareWorkerScript?: string | null;
 }
 
 export type AccountImportOutcome = 'ok' | 'auth_failed' | 'failed' | 'lease_lost';
@@ -142,7 +136,6 @@ export async function runImportPass(db: Database, options: ImportPassOptions): P
     imapLogger: options.imapLogger,
     imapExtensions: options.imapExtensions ?? 'all',
     maxBatchMessages: options.maxBatchMessages ?? DEFAULT_MAX_BATCH_MESSAGES,
-    preparer: createMessagePreparer({ workerScript: options.prepareWorkerScript === undefined ? findBundledPrepareWorker() : options.prepareWorkerScript }),
   };
 
   await ensureSyncRows(db, options.accountIds);
@@ -150,8 +143,7 @@ export async function runImportPass(db: Database, options: ImportPassOptions): P
   const accounts: AccountImportSummary[] = [];
   let skippedLocked = 0;
   let workRemaining = false;
-  try {
-    for (const accountId of due) {
+  for (const accountId of due) {
       if (outOfTime(context)) {
         workRemaining = true;
         break;
@@ -177,9 +169,6 @@ export async function runImportPass(db: Database, options: ImportPassOptions): P
         workRemaining: summary.workRemaining,
         durationMs,
       });
-    }
-  } finally {
-    await context.preparer.close();
   }
   return {
     workerId: context.workerId,
@@ -247,7 +236,6 @@ interface PassContext {
   imapLogger: Logger | undefined;
   imapExtensions: SyncExtensions;
   maxBatchMessages: number;
-  preparer: MessagePreparer;
 }
 
 interface AccountContext extends PassContext {
@@ -608,7 +596,7 @@ async function importInBatches(
   let done = 0;
   const batches = planBatches(uids, sizes, context.maxBatchMessages);
   // Batches flow through three stages at once: the next one downloads, the ones before it are
-  // prepared (parsed, sanitized, tokenized; on worker threads where available), and the oldest
+  // prepared (parsed, sanitized, tokenized), and the oldest
   // commits. Downloading waits on the mail server, committing on Postgres, preparing on the CPU, so
   // none of them waits for the others. Still only one FETCH is ever in flight, no other IMAP command
   // is sent until it has finished (see settle below), and commits stay one at a time and in order,
@@ -656,8 +644,7 @@ async function importInBatches(
       // The sources go to the preparer alone, which lets go of each once it is prepared.
       const sources = fetched.map((message) => message.source);
       const metadata = fetched.map(({ uid, flags, internalDate, size }) => ({ uid, flags, internalDate, size }));
-      preparing.push({ batch: batches[index]!, fetched: metadata, prepared: context.preparer.prepare(sources) });
-      // Two batches in preparation keep a worker busy while the next one downloads.
+      preparing.push({ batch: batches[index]!, fetched: metadata, prepared: prepareBatch(sources) });
       if (preparing.length > 1) await commitOldest();
     }
     // What was downloaded is committed even when the budget ran out: it is ready, and quick to store.

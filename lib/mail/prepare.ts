@@ -3,7 +3,7 @@ import { searchLexemes, tsvectorLiteral } from '@/lib/search';
 
 /**
  * Everything the importer derives from a message source before storing it: the parsed columns and
- * the search vector. Pure CPU work on one source, so it can run on any thread (see prepare-pool.ts).
+ * the search vector. Pure CPU work on one source.
  */
 export interface PreparedContent {
   parsed: ParsedMessage;
@@ -35,4 +35,21 @@ function withStoredContentOnly(parsed: ParsedMessage): ParsedMessage {
 
 function storesContent(attachment: ParsedMessage['attachments'][number]): boolean {
   return attachment.isInline && attachment.size <= MAX_STORED_INLINE_IMAGE_BYTES;
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The prepared content of each source, in order, yielding to the event loop between messages so the
+ * next batch's download and the previous one's commit keep moving meanwhile. Takes the array over and
+ * empties it as it goes, so each source can be freed as soon as it is prepared: sources are most of
+ * an import's memory.
+ */
+export async function prepareBatch(sources: Buffer[]): Promise<PreparedContent[]> {
+  const results: PreparedContent[] = [];
+  for (let source = sources.shift(); source; source = sources.shift()) {
+    results.push(prepareMessageContent(source));
+    await yieldToEventLoop();
+  }
+  return results;
 }
