@@ -1,7 +1,7 @@
 import { getDb } from '@/db';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
-import { startImportScheduler } from '@/lib/mail/import';
+import { startImportScheduler } from '@/lib/mail/sync';
 
 /**
  * What a Node.js server instance does once at start (called from instrumentation.ts). Validating the

@@ -1,6 +1,6 @@
 /**
- * Regenerates lib/mail/providers.generated.json from Thunderbird's ISPDB files and
- * lib/mail/providers.supplement.json.
+ * Regenerates lib/mail/account/providers.generated.json from Thunderbird's ISPDB files and
+ * lib/mail/account/providers.supplement.json.
  *
  *   tsx scripts/generate-providers.ts [ispdb-dir] [--check] [--verbose]
  *
@@ -16,11 +16,11 @@ import {
   isActiveIspdbFileName,
   serializeProviderTable,
   type IspdbFile,
-} from '../lib/mail/ispdb';
+} from '@/lib/mail/account';
 
 const repoRoot = process.cwd();
-const outputPath = path.join(repoRoot, 'lib/mail/providers.generated.json');
-const supplementPath = path.join(repoRoot, 'lib/mail/providers.supplement.json');
+const outputPath = path.join(repoRoot, 'lib/mail/account/providers.generated.json');
+const supplementPath = path.join(repoRoot, 'lib/mail/account/providers.supplement.json');
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);

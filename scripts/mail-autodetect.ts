@@ -6,7 +6,7 @@
  * Exit codes: 0 found, 1 nothing found, 2 invalid address or usage.
  * Big providers come from the built-in table and need no network.
  */
-import { defaultAutodetectDeps, detectMailSettings, parseEmailAddress } from '../lib/mail/autodetect';
+import { defaultAutodetectDeps, detectMailSettings, parseEmailAddress } from '@/lib/mail/account';
 
 async function main(argv: readonly string[]): Promise<number> {
   if (argv.length !== 1 || argv[0] === undefined) {

@@ -7,10 +7,10 @@ import { parseArgs } from 'node:util';
 import type { Database } from '@/db';
 import { readSecret } from '@/lib/cli/read-secret';
 import { runDatabaseCommand } from '@/lib/cli/run';
-import { connectManually, connectWithAutodetect, ManualSettingsError, type ConnectOutcome, type ServerProblem } from '@/lib/mail/connect';
+import { connectManually, connectWithAutodetect, ManualSettingsError, type ConnectOutcome, type ServerProblem } from '@/lib/mail/account';
 import { env } from '@/lib/env';
-import { getMailAccount } from '@/lib/mail/accounts';
-import { runImportPass } from '@/lib/mail/import';
+import { getMailAccount } from '@/lib/mail/account';
+import { runImportPass } from '@/lib/mail/sync';
 import { findUserByEmail } from '@/lib/users/service';
 
 const usage =

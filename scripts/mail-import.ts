@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import type { Database } from '@/db';
 import { runDatabaseCommand } from '@/lib/cli/run';
 import { env } from '@/lib/env';
-import { runImportPass } from '@/lib/mail/import';
+import { runImportPass } from '@/lib/mail/sync';
 
 const usage = 'Usage: npm run mail:import -- [--account <mail account id>]… [--budget-seconds N]';
 

@@ -36,9 +36,9 @@ export interface ProfileSummary {
 }
 
 const PHASES: readonly (readonly [string, RegExp])[] = [
-  ['MIME parsing (lib/mail/mime*, iconv-lite)', /lib\/mail\/mime[\w-]*\.ts|node_modules\/(mailparser|mailsplit|libmime|libqp|libbase64|iconv-lite|encoding-japanese)\//],
-  ['HTML sanitising (lib/mail/sanitize*, htmlparser2)', /node_modules\/(htmlparser2|entities|parse5)\/|lib\/mail\/sanitize[\w-]*\.ts/],
-  ['parse glue and search words (lib/mail/parse, search-tokens, message-id)', /lib\/mail\/(parse|message-id|search-tokens)\.ts/],
+  ['MIME parsing (lib/mail/mime, iconv-lite)', /lib\/mail\/mime\/(?!parse|message-id)[\w-]*\.ts|node_modules\/(mailparser|mailsplit|libmime|libqp|libbase64|iconv-lite|encoding-japanese)\//],
+  ['HTML sanitising (lib/mail/html, htmlparser2)', /node_modules\/(htmlparser2|entities|parse5)\/|lib\/mail\/html\/[\w-]*\.ts/],
+  ['parse glue and search words (lib/mail/mime/parse, lib/search, message-id)', /lib\/mail\/mime\/(parse|message-id)\.ts|lib\/search\/[\w-]*\.ts/],
   ['IMAP client (imapflow)', /node_modules\/imapflow\//],
   ['DB client (postgres.js + drizzle)', /node_modules\/(postgres|drizzle-orm)\//],
   ['importer / lease / other app code', /^file:\/\/(?!.*node_modules\/(?!\.cache)).*\/(lib|db|scripts)\//],

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
-import { mailFrameDocument } from '@/lib/mail/render-html';
+import { mailFrameDocument } from '@/lib/mail/html';
 import { updatePreferences } from '@/lib/preferences/service';
 import { createUser } from '@/lib/users/service';
 import { expectVisible, launchChromium, newContext } from '../harness/browser';

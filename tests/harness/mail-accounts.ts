@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { inject } from 'vitest';
 import type { Database } from '@/db/client';
 import { mailFolders, type MailAccount } from '@/db/schema';
-import { saveMailAccount } from '@/lib/mail/accounts';
+import { saveMailAccount } from '@/lib/mail/account';
 import { createUser } from '@/lib/users/service';
 
 /**

@@ -4,7 +4,7 @@ import { and, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { mailMessages } from '@/db/schema';
-import { runImportPass } from '@/lib/mail/import';
+import { runImportPass } from '@/lib/mail/sync';
 import { aliceAccountImporting } from '../harness/mail-accounts';
 import { freshPostgres } from '../harness/databases';
 import { deliverToMaildir } from '../harness/mail-servers';

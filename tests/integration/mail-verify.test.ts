@@ -1,7 +1,8 @@
 import net from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
 import { freePort } from '../harness/net';
-import { verifyImap, verifySmtp, type ServerSettings, type TlsMode } from '@/lib/mail/verify';
+import { verifyImap, verifySmtp } from '@/lib/mail/account';
+import type { ServerSettings, TlsMode } from '@/lib/mail/transport';
 
 const servers = inject('mailServers');
 const alice = servers.users.find((user) => user.email.startsWith('alice@'))!;

@@ -4,7 +4,7 @@ import { getTranslations } from 'next-intl/server';
 import { getDb } from '@/db';
 import { requireUser } from '@/lib/auth/session';
 import { env } from '@/lib/env';
-import { getMailAccount } from '@/lib/mail/accounts';
+import { getMailAccount } from '@/lib/mail/account';
 import { MESSAGES_PER_PAGE, getImportState, listImportedFolders, listMessages } from '@/lib/mail/mailbox';
 import { EmptyState, PageHeader } from '@/lib/ui/empty-state';
 import { FormAlert } from '@/lib/ui/form';

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useTranslations } from 'next-intl';
-import type { SendMailResult } from '@/lib/mail/send';
+import type { SendMailResult } from '@/lib/mail/compose';
 
 /** What the user sees once the message has left: to whom, and whether the copy in Sent worked out. */
 export function SentNotice({ result, onWriteAnother }: { result: SendMailResult; onWriteAnother: () => void }) {

@@ -1,5 +1,5 @@
 import { getTranslations } from 'next-intl/server';
-import type { MailAccountView } from '@/lib/mail/accounts';
+import type { MailAccountView } from '@/lib/mail/account';
 import { FormAlert } from '@/lib/ui/form';
 
 /** The connected mailbox's settings as text (never the password), with a warning for unencrypted halves. */

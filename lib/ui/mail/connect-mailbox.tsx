@@ -2,7 +2,7 @@
 
 import { useTranslations } from 'next-intl';
 import { useState } from 'react';
-import { connectMailboxAction } from '@/lib/mail/actions';
+import { connectMailboxAction } from '@/lib/mail/account/actions';
 import { Field, FormAlert, SubmitButton } from '@/lib/ui/form';
 import { useActionForm } from '@/lib/ui/use-action-form';
 import { ManualSettingsForm } from './manual-settings-form';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
-import { setImportedFoldersAction } from '@/lib/mail/actions';
+import { setImportedFoldersAction } from '@/lib/mail/mailbox/actions';
 import { FormAlert, SubmitButton } from '@/lib/ui/form';
 import { useActionForm } from '@/lib/ui/use-action-form';
 

@@ -2,7 +2,7 @@
 
 import { useTranslations } from 'next-intl';
 import { useMemo, useState, useSyncExternalStore } from 'react';
-import { attachmentImageSource, mailFrameDocument } from '@/lib/mail/render-html';
+import { attachmentImageSource, mailFrameDocument } from '@/lib/mail/html/client';
 
 export interface HtmlBodyFrameProps {
   /** The body as stored: the output of sanitizeMailHtml, never raw mail HTML. */

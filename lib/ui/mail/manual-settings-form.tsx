@@ -1,9 +1,9 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
-import type { ConnectOutcome, ManualFormValues, ServerProblem } from '@/lib/mail/connect';
-import type { ProviderHelp } from '@/lib/mail/ispdb';
-import { saveManualMailSettingsAction } from '@/lib/mail/actions';
+import type { ConnectOutcome, ManualFormValues, ServerProblem } from '@/lib/mail/account';
+import type { ProviderHelp } from '@/lib/mail/account';
+import { saveManualMailSettingsAction } from '@/lib/mail/account/actions';
 import { Field, FormAlert, SubmitButton } from '@/lib/ui/form';
 import { useActionForm } from '@/lib/ui/use-action-form';
 import { ServerProblemMessage } from './server-problem';

@@ -2,7 +2,7 @@
 
 import { useTranslations } from 'next-intl';
 import { useState } from 'react';
-import { removeMailAccountAction } from '@/lib/mail/actions';
+import { removeMailAccountAction } from '@/lib/mail/account/actions';
 import { FormAlert } from '@/lib/ui/form';
 import { useActionForm } from '@/lib/ui/use-action-form';
 

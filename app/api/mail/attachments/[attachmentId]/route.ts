@@ -1,7 +1,7 @@
 import { getTranslations } from 'next-intl/server';
 import { getDb } from '@/db';
 import { getCurrentUser } from '@/lib/auth/session';
-import { loadAttachmentContent, type AttachmentFailureKind } from '@/lib/mail/attachment-content';
+import { loadAttachmentContent, type AttachmentFailureKind } from '@/lib/mail/mailbox';
 
 export const dynamic = 'force-dynamic';
 

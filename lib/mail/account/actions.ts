@@ -1,0 +1,91 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { after } from 'next/server';
+import { z } from 'zod';
+import type { Database } from '@/db';
+import { authenticatedAction } from '@/lib/actions/action';
+import { UserFacingError } from '@/lib/actions/errors';
+import { emailField } from '@/lib/auth/schemas';
+import { env } from '@/lib/env';
+import { runImportPass } from '@/lib/mail/sync';
+import { deleteMailAccount, getMailAccount } from './accounts';
+import { ManualSettingsError, connectManually, connectWithAutodetect, type ConnectOutcome, type ManualConnectInput } from './connect';
+
+const displayName = z.string().trim().max(200, 'nameTooLong').default('');
+const checkbox = z
+  .union([z.literal('on'), z.literal('true'), z.literal('false'), z.literal('')])
+  .optional()
+  .transform((value) => value === 'on' || value === 'true');
+const server = z.string().trim().min(1, 'serverRequired').max(300, 'invalidServer');
+const username = z.string().trim().min(1, 'usernameRequired').max(320, 'invalidValue');
+const password = z.string().max(1024, 'passwordTooLong');
+
+const autodetectSchema = z.object({
+  emailAddress: emailField,
+  password: z.string().min(1, 'passwordRequired').max(1024, 'passwordTooLong'),
+  displayName,
+});
+
+const manualSchema = z.object({
+  emailAddress: emailField,
+  displayName,
+  imapServer: server,
+  imapUsername: username,
+  imapPassword: password,
+  imapSsl: checkbox,
+  smtpServer: server,
+  smtpUsername: username,
+  smtpPassword: password,
+  smtpSsl: checkbox,
+});
+
+function toManualInput(input: z.output<typeof manualSchema>): ManualConnectInput {
+  return {
+    emailAddress: input.emailAddress,
+    displayName: input.displayName,
+    imap: { server: input.imapServer, username: input.imapUsername, password: input.imapPassword, ssl: input.imapSsl },
+    smtp: { server: input.smtpServer, username: input.smtpUsername, password: input.smtpPassword, ssl: input.smtpSsl },
+  };
+}
+
+/**
+ * A newly connected (or re-verified) account is imported at once, after the response has gone out:
+ * the user lands in the Inbox and watches the progress bar fill it. `after` keeps a serverless
+ * function alive for it; a failure is recorded on the account by the importer itself.
+ */
+function afterConnect(db: Database, userId: string, outcome: ConnectOutcome): ConnectOutcome {
+  if (!outcome.connected) return outcome;
+  revalidatePath('/inbox');
+  revalidatePath('/settings/email');
+  after(async () => {
+    const account = await getMailAccount(db, userId);
+    if (account) await runImportPass(db, { accountIds: [account.id], budgetMs: env().importTimeBudgetSeconds * 1000 });
+  });
+  return outcome;
+}
+
+/** Step one: address and password; known providers are configured automatically and verified before saving. */
+export const connectMailboxAction = authenticatedAction('mail.connect', autodetectSchema, async (input, { db, user }) => {
+  if (await getMailAccount(db, user.id)) throw new UserFacingError('mail.alreadyConnected');
+  return afterConnect(db, user.id, await connectWithAutodetect(db, user.id, input));
+});
+
+/** The manual form, for a new account or for editing the existing one (re-verified before saving). */
+export const saveManualMailSettingsAction = authenticatedAction('mail.saveManualSettings', manualSchema, async (input, { db, user }) => {
+  try {
+    return afterConnect(db, user.id, await connectManually(db, user.id, toManualInput(input)));
+  } catch (error) {
+    if (error instanceof ManualSettingsError) {
+      throw new UserFacingError(error.field.endsWith('Password') ? 'passwordRequired' : 'invalidServer', {}, error.field);
+    }
+    throw error;
+  }
+});
+
+export const removeMailAccountAction = authenticatedAction('mail.removeAccount', z.object({}), async (_input, { db, user }) => {
+  const removed = await deleteMailAccount(db, user.id);
+  revalidatePath('/inbox');
+  revalidatePath('/settings/email');
+  return { removed };
+});

@@ -1,0 +1,3 @@
+// Reading a message source: our MIME parser, and the columns the app stores of a message.
+export { parseMessage, attachmentUrl, type ParsedAttachment, type ParsedMessage } from './parse';
+export { normalizeMessageId, parseMessageIdList, threadIdFor } from './message-id';
