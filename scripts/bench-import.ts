@@ -9,8 +9,7 @@
 //   BENCH_SEED=20250601        the generated mailbox is the same for the same seed and counts
 //   BENCH_CPU_PROFILE=1        also profile the imports (node --cpu-prof) and print where the time went
 import './bench/environment';
-import type { ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess , execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -7,9 +7,8 @@ import { parseArgs } from 'node:util';
 import type { Database } from '@/db';
 import { readSecret } from '@/lib/cli/read-secret';
 import { runDatabaseCommand } from '@/lib/cli/run';
-import { connectManually, connectWithAutodetect, ManualSettingsError, type ConnectOutcome, type ServerProblem } from '@/lib/mail/account';
+import { connectManually, connectWithAutodetect, ManualSettingsError, type ConnectOutcome, type ServerProblem , getMailAccount } from '@/lib/mail/account';
 import { env } from '@/lib/env';
-import { getMailAccount } from '@/lib/mail/account';
 import { runImportPass } from '@/lib/mail/sync';
 import { findUserByEmail } from '@/lib/users/service';
 

@@ -3,8 +3,7 @@
 // re-encrypts every stored mailbox password with the new key. Then the old key can be removed.
 import type { Database } from '@/db';
 import { runDatabaseCommand } from '@/lib/cli/run';
-import { mailKeyring } from '@/lib/mail/account';
-import { reencryptMailPasswords } from '@/lib/mail/account';
+import { mailKeyring , reencryptMailPasswords } from '@/lib/mail/account';
 
 async function rotateKeyCommand(db: Database): Promise<number> {
   const keyring = mailKeyring();

@@ -1,5 +1,4 @@
-import { getDatabaseHandle } from '@/db';
-import type { Database } from '@/db';
+import { getDatabaseHandle ,type  Database } from '@/db';
 
 /**
  * The frame of every admin command: opens the app's database (the same one the app uses, from

@@ -5,8 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { decryptSecret, parseKeyring } from '@/lib/crypto/envelope';
-import { getMailAccount } from '@/lib/mail/account';
-import { passwordAad } from '@/lib/mail/account';
+import { getMailAccount , passwordAad } from '@/lib/mail/account';
 import { findUserByEmail } from '@/lib/users/service';
 import { freshPostgres } from '../harness/databases';
 

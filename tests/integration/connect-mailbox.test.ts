@@ -2,9 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { DatabaseHandle } from '@/db/client';
 import type { User } from '@/db/schema';
-import { accountCredentials, deleteMailAccount, getMailAccount } from '@/lib/mail/account';
-import type { AutodetectDeps } from '@/lib/mail/account';
-import { ManualSettingsError, connectManually, connectWithAutodetect, type ManualConnectInput } from '@/lib/mail/account';
+import { accountCredentials, deleteMailAccount, getMailAccount ,type  AutodetectDeps , ManualSettingsError, connectManually, connectWithAutodetect, type ManualConnectInput } from '@/lib/mail/account';
 import { createUser } from '@/lib/users/service';
 import { freshPostgres } from '../harness/databases';
 

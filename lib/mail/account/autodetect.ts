@@ -1,7 +1,13 @@
 import { promises as dnsPromises, type LookupAddress, type LookupOptions } from 'node:dns';
 import { request as httpsRequest } from 'node:https';
 import { connect as netConnect, isIP } from 'node:net';
-import type { TlsMode } from '@/lib/mail/transport';
+import { type TlsMode ,
+  MailHostNotFoundError,
+  MailHostRefusedError,
+  resolveMailHost,
+  type AddressLookup,
+  type ResolveMailHostOptions,
+} from '@/lib/mail/transport';
 import { HostPortError, normalizeHost } from './host-port';
 import {
   applyUsernameTemplate,
@@ -12,13 +18,6 @@ import {
   type ServerTemplate,
 } from './ispdb';
 import generatedProviderTable from './providers.generated.json';
-import {
-  MailHostNotFoundError,
-  MailHostRefusedError,
-  resolveMailHost,
-  type AddressLookup,
-  type ResolveMailHostOptions,
-} from '@/lib/mail/transport';
 
 /**
  * Finds IMAP/SMTP settings for an e-mail address the way mail clients do: our built-in table

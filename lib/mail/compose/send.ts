@@ -12,8 +12,7 @@ import { log } from '@/lib/log';
 import { getPreferences } from '@/lib/preferences/service';
 import { accountCredentials, getMailAccount, type MailServerSettings } from '@/lib/mail/account';
 import type { ComposedMessage, MailAddress } from './compose-schema';
-import { MailHostNotFoundError, MailHostRefusedError, resolveMailHost } from '@/lib/mail/transport';
-import { classifyMailError, imapClientOptions, smtpTransportOptions, type ConnectionTimeouts, type ServerSettings } from '@/lib/mail/transport';
+import { MailHostNotFoundError, MailHostRefusedError, resolveMailHost , classifyMailError, imapClientOptions, smtpTransportOptions, type ConnectionTimeouts, type ServerSettings } from '@/lib/mail/transport';
 
 /** What happened to the copy for the Sent folder; the message itself was sent in every case. */
 export type SentCopyOutcome =

@@ -4,10 +4,8 @@ import { mailAttachments, type MailAccount } from '@/db/schema';
 import { EnvelopeError, KeyringError } from '@/lib/crypto/envelope';
 import { log } from '@/lib/log';
 import { accountCredentials, getMailAccount } from '@/lib/mail/account';
-import { ImapSession } from '@/lib/mail/transport';
+import { ImapSession , MailHostNotFoundError, MailHostRefusedError , classifyMailError, type MailErrorCode } from '@/lib/mail/transport';
 import { getAttachmentForUser, type OwnAttachment } from './queries';
-import { MailHostNotFoundError, MailHostRefusedError } from '@/lib/mail/transport';
-import { classifyMailError, type MailErrorCode } from '@/lib/mail/transport';
 
 /**
  * The bytes of an attachment for download. The importer stores only small inline images; everything

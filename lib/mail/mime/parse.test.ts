@@ -6,9 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { MailAddressEntry } from '@/db/schema';
 import { normalizeMessageId, parseMessageIdList } from './message-id';
 import { parseMime } from './mime';
-import { htmlToPlainText } from '@/lib/mail/html';
+import { htmlToPlainText , sanitizeMailHtml } from '@/lib/mail/html';
 import { attachmentUrl, MAX_STORED_ATTACHMENT_BYTES, parseMessage, type MessageParser, type ParsedMessage } from './parse';
-import { sanitizeMailHtml } from '@/lib/mail/html';
 
 const message = (lines: string[]) => Buffer.from(lines.join('\r\n'));
 

@@ -15,8 +15,7 @@ import {
 import { EnvelopeError, KeyringError } from '@/lib/crypto/envelope';
 import { env } from '@/lib/env';
 import { errorText, log } from '@/lib/log';
-import { classifyFolders, type ClassifiedFolder } from '@/lib/mail/transport';
-import { ImapSession, type FetchedMessage, type FolderStatus, type ImapSessionOptions, type ListedFolderWithStatus, type SyncExtensions } from '@/lib/mail/transport';
+import { classifyFolders, type ClassifiedFolder , ImapSession, type FetchedMessage, type FolderStatus, type ImapSessionOptions, type ListedFolderWithStatus, type SyncExtensions , MailHostNotFoundError, MailHostRefusedError , classifyMailError } from '@/lib/mail/transport';
 import {
   acquireLease,
   consecutiveFailuresOf,
@@ -30,9 +29,7 @@ import {
 } from './lease';
 import type { ParsedMessage } from '@/lib/mail/mime';
 import { prepareBatch, type PreparedContent } from './prepare';
-import { MailHostNotFoundError, MailHostRefusedError } from '@/lib/mail/transport';
 import { accountCredentials } from '@/lib/mail/account';
-import { classifyMailError } from '@/lib/mail/transport';
 
 /**
  * Copies mail from the users' IMAP mailboxes into the database, a time-boxed pass at a time (a cron

@@ -6,10 +6,9 @@ import { useState, type FormEvent } from 'react';
 import type { ActionResult } from '@/lib/actions/action';
 import { parseAddressList } from '@/lib/mail/compose/client';
 import type { SendMailResult } from '@/lib/mail/compose';
-import { Field, FormAlert, SubmitButton } from '@/lib/ui/form';
+import { Field, FormAlert, SubmitButton , TextAreaField } from '@/lib/ui/form';
 import { useActionForm } from '@/lib/ui/use-action-form';
 import { SentNotice } from './sent-notice';
-import { TextAreaField } from '@/lib/ui/form';
 
 export type SendAction = (previous: ActionResult<SendMailResult> | null, input: FormData) => Promise<ActionResult<SendMailResult>>;
 

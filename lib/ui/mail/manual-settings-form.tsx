@@ -1,8 +1,7 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
-import type { ConnectOutcome, ManualFormValues, ServerProblem } from '@/lib/mail/account';
-import type { ProviderHelp } from '@/lib/mail/account';
+import { type ConnectOutcome, type ManualFormValues, type ServerProblem ,type  ProviderHelp } from '@/lib/mail/account';
 import { saveManualMailSettingsAction } from '@/lib/mail/account/actions';
 import { Field, FormAlert, SubmitButton } from '@/lib/ui/form';
 import { useActionForm } from '@/lib/ui/use-action-form';

@@ -1,8 +1,7 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
-import type { ServerProblem } from '@/lib/mail/account';
-import type { ProviderHelp } from '@/lib/mail/account';
+import { type ServerProblem ,type  ProviderHelp } from '@/lib/mail/account';
 
 // Problems that a provider-specific how-to (enable IMAP, create an app password) can solve.
 const LOGIN_PROBLEMS = new Set<ServerProblem['code']>(['auth_failed', 'imap_disabled', 'app_password_required']);

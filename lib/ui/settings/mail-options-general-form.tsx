@@ -3,8 +3,7 @@
 import { useTranslations } from 'next-intl';
 import { saveMailOptionsGeneralAction } from '@/lib/preferences/actions';
 import type { Preferences } from '@/lib/preferences/service';
-import { TextAreaField } from '@/lib/ui/form';
-import { FormAlert, SubmitButton } from '@/lib/ui/form';
+import { TextAreaField , FormAlert, SubmitButton } from '@/lib/ui/form';
 import { useActionForm } from '@/lib/ui/use-action-form';
 
 export type MailOptionsGeneral = Pick<Preferences, 'showRemoteImages' | 'markAsReadInPreview' | 'signature'>;

@@ -1,8 +1,7 @@
 import { getDb } from '@/db';
 import { env } from '@/lib/env';
 import { errorText, log } from '@/lib/log';
-import { checkCronAuthorization } from '@/lib/mail/sync';
-import { runImportPass } from '@/lib/mail/sync';
+import { checkCronAuthorization , runImportPass } from '@/lib/mail/sync';
 
 export const dynamic = 'force-dynamic';
 // The pass stops starting new work after IMPORT_TIME_BUDGET_SECONDS (default 50), inside this limit.
