@@ -96,6 +96,16 @@ describe('classifyAddress', () => {
     ['2002:c0a8:101::1', 'private'],
     ['2002:a9fe:a9fe::', 'metadata'],
     ['2002:808:808::1', 'public'],
+    ['2002:0a00:0001:1234::5', 'private'], // 6to4 with a subnet and host part
+    ['64:ff9b::7f00:1', 'loopback'], // NAT64 in hex
+    ['64:ff9b::169.254.169.254', 'metadata'],
+    ['::ffff:100.100.100.200', 'metadata'],
+    ['::ffff:0:a00:1', 'private'], // SIIT in hex
+    // Teredo 2001:0::/32: the client's IPv4 address is stored inverted in the last 32 bits.
+    ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'loopback'], // client 127.0.0.1
+    ['2001:0:4136:e378:8000:63bf:f5ff:fffe', 'private'], // client 10.0.0.1
+    ['2001:0:4136:e378:8000:63bf:5601:5601', 'metadata'], // client 169.254.169.254
+    ['2001:0:4136:e378:8000:63bf:f7f7:f7f7', 'reserved'], // client 8.8.8.8: a tunnel endpoint, never a mail server
     // Not an address at all
     ['', 'invalid'],
     ['localhost', 'invalid'],
