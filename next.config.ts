@@ -5,7 +5,7 @@ const withNextIntl = createNextIntlPlugin('./lib/i18n/request.ts');
 
 const nextConfig: NextConfig = {
   // Native and WASM modules must be loaded by Node at run time, not bundled.
-  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'postgres', 'imapflow', 'nodemailer', 'mailparser'],
+  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'postgres', 'imapflow', 'nodemailer'],
   poweredByHeader: false,
   // A self-contained server (.next/standalone/server.js with only the node_modules it uses), which the
   // container image runs and the browser tests start: see scripts/start-standalone.sh. Not on Vercel

@@ -1,6 +1,6 @@
 // Bundles one of the TypeScript commands (scripts/*.ts) into a single ESM file with esbuild, for
 // scripts/run-bundled.mjs and the import benchmark. Only our own code is compiled; node_modules stay
-// external and are loaded by Node as they are (so ESM-only packages such as parse5 run natively).
+// external and are loaded by Node as they are (so ESM-only packages such as htmlparser2 run natively).
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,8 +1,9 @@
 // node scripts/run-bundled.mjs scripts/<command>.ts [args…]
 //
 // Runs one of the TypeScript commands as a single esbuild bundle with plain Node, instead of through
-// tsx. tsx compiles ESM-only dependencies (parse5) to CommonJS with getter-based exports, which made
-// HTML sanitizing four times slower in `mail:import` than in the built app; the bundle keeps
+// tsx. tsx compiled ESM dependencies (the HTML parser the sanitizer used then) to CommonJS with
+// getter-based exports, which made HTML sanitizing four times slower in `mail:import` than in the
+// built app; and under tsx a command's memory held the compiler too. The bundle keeps
 // node_modules as they are (loaded by Node itself) and only compiles our own code, once per run
 // (about a second). The bundle lands in node_modules/.cache, never in the repository.
 import { spawn } from 'node:child_process';

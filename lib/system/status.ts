@@ -1,5 +1,6 @@
 import { asc, count, eq, sql } from 'drizzle-orm';
 import type { Database } from '@/db';
+import { executeRows } from '@/db/execute';
 import journal from '@/db/migrations/meta/_journal.json';
 import { mailAccounts, mailAccountSync, mailMessages, users } from '@/db/schema';
 import { env } from '@/lib/env';
@@ -22,8 +23,7 @@ export async function schemaVersion(db: Database) {
   const expected = journal.entries.at(-1);
   let appliedAt: number | null = null;
   try {
-    const result = await db.execute<{ created_at: string | number }>(sql`select max(created_at) as created_at from drizzle.__drizzle_migrations`);
-    const rows = (Array.isArray(result) ? result : (result as { rows: { created_at: string | number }[] }).rows) as { created_at: string | number | null }[];
+    const rows = await executeRows<{ created_at: string | number | null }>(db, sql`select max(created_at) as created_at from drizzle.__drizzle_migrations`);
     appliedAt = rows[0]?.created_at == null ? null : Number(rows[0].created_at);
   } catch {
     appliedAt = null;

@@ -9,7 +9,7 @@ import { htmlToPlainText, sanitizeMailHtml } from '@/lib/mail/html';
 /** The parser hands on attachment bytes up to this size; what the importer stores of them is decided there (storedAttachmentContent). */
 export const MAX_STORED_ATTACHMENT_BYTES = 1024 * 1024;
 export const SNIPPET_LENGTH = 200;
-/** to_tsvector() refuses documents over 1 MB; the start of a long mail is what people search for anyway. */
+/** Bounds the search words of a huge message (Postgres refuses a tsvector over 1 MB); the start of a long mail is what people search for anyway. */
 const MAX_SEARCH_TEXT_CHARS = 100_000;
 
 /** Where the app serves a stored attachment; sanitised HTML points its `cid:` images here. */
