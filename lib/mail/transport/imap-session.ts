@@ -51,6 +51,11 @@ export interface FolderChanges {
 /** Which sync extensions to use when the server offers them; less than 'all' exercises the fallbacks other servers need. */
 export type SyncExtensions = 'all' | 'condstore-only' | 'none';
 
+/** A change that could not be made because its UIDs no longer mean anything: the folder is gone, or its UIDVALIDITY changed. */
+export type StaleTarget = { status: 'folder-gone' | 'validity-changed' };
+export type WriteOutcome = { status: 'done' } | StaleTarget;
+export type MoveOutcome = { status: 'done'; uidMap: Map<number, number>; destinationUidValidity: number | null } | StaleTarget;
+
 export interface ImapSessionOptions {
   /** ImapFlow's logger, e.g. to watch the commands in a test; silent when omitted. */
   logger?: Logger;
@@ -194,6 +199,80 @@ export class ImapSession {
       size: message.size ?? message.source?.length ?? 0,
       source: message.source ?? Buffer.alloc(0),
     }));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Changes written to the server (the Inbox's write-back). Each names the folder and the UIDVALIDITY
+  // its UIDs belong to: when the folder is gone or was reset, the UIDs mean nothing any more and
+  // nothing is touched.
+
+  /** Adds or removes flags (e.g. \Seen, \Flagged) on messages of one folder. */
+  async storeFlags(path: string, uidValidity: number, uids: readonly number[], change: { add?: readonly string[]; remove?: readonly string[] }): Promise<WriteOutcome> {
+    const range = uidSet(uids);
+    if (range === '') return { status: 'done' };
+    const opened = await this.openForChanges(path, uidValidity);
+    if (opened.status !== 'done') return opened;
+    if (change.add && change.add.length > 0) await this.client.messageFlagsAdd(range, [...change.add], { uid: true });
+    if (change.remove && change.remove.length > 0) await this.client.messageFlagsRemove(range, [...change.remove], { uid: true });
+    return { status: 'done' };
+  }
+
+  /**
+   * Moves messages to another folder: MOVE where the server has it, else COPY, \Deleted and
+   * EXPUNGE of just these UIDs (ImapFlow chooses). With UIDPLUS the new UIDs come back, so the
+   * caller can keep its copy of the message instead of importing it again.
+   */
+  async moveMessages(path: string, uidValidity: number, uids: readonly number[], destination: string): Promise<MoveOutcome> {
+    const range = uidSet(uids);
+    if (range === '') return { status: 'done', uidMap: new Map(), destinationUidValidity: null };
+    const opened = await this.openForChanges(path, uidValidity);
+    if (opened.status !== 'done') return opened;
+    const result = await this.client.messageMove(range, destination, { uid: true });
+    if (result === false) throw new Error(`the server refused to move messages from ${path} to ${destination}`);
+    return {
+      status: 'done',
+      uidMap: result.uidMap ?? new Map(),
+      destinationUidValidity: result.uidValidity === undefined ? null : Number(result.uidValidity),
+    };
+  }
+
+  /** Deletes messages for good: \Deleted, then EXPUNGE of just these UIDs (UID EXPUNGE where the server has UIDPLUS). */
+  async deleteMessages(path: string, uidValidity: number, uids: readonly number[]): Promise<WriteOutcome> {
+    const range = uidSet(uids);
+    if (range === '') return { status: 'done' };
+    const opened = await this.openForChanges(path, uidValidity);
+    if (opened.status !== 'done') return opened;
+    const deleted = await this.client.messageDelete(range, { uid: true });
+    if (!deleted) throw new Error(`the server refused to delete messages in ${path}`);
+    return { status: 'done' };
+  }
+
+  /** Stores a message in a folder (a draft, a copy of sent mail); its UID when the server says (UIDPLUS). */
+  async appendMessage(path: string, source: Buffer, flags: readonly string[], date?: Date): Promise<{ uid: number | null; uidValidity: number | null }> {
+    const result = await this.client.append(path, source, [...flags], date);
+    if (result === false) throw new Error(`the server refused to store a message in ${path}`);
+    return {
+      uid: result.uid ?? null,
+      uidValidity: result.uidValidity === undefined ? null : Number(result.uidValidity),
+    };
+  }
+
+  /** UIDs of the messages in a folder whose Message-ID header is `messageId` (without angle brackets). */
+  async findByMessageId(path: string, messageId: string): Promise<{ uidValidity: number; uids: number[] }> {
+    const folder = await this.open(path);
+    const uids = await this.searchUids({ header: { 'message-id': `<${messageId}>` } });
+    return { uidValidity: folder.uidValidity, uids };
+  }
+
+  private async openForChanges(path: string, uidValidity: number): Promise<{ status: 'done' } | { status: 'folder-gone' | 'validity-changed' }> {
+    let mailbox: MailboxObject;
+    try {
+      mailbox = await this.client.mailboxOpen(path, { readOnly: false });
+    } catch (error) {
+      if ((error as { responseStatus?: unknown }).responseStatus === 'NO') return { status: 'folder-gone' };
+      throw error;
+    }
+    return Number(mailbox.uidValidity) === uidValidity ? { status: 'done' } : { status: 'validity-changed' };
   }
 
   async close(): Promise<void> {

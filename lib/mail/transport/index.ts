@@ -29,6 +29,9 @@ export {
   type FolderStatus,
   type ImapSessionOptions,
   type ListedFolderWithStatus,
+  type MoveOutcome,
   type OpenedFolder,
+  type StaleTarget,
   type SyncExtensions,
+  type WriteOutcome,
 } from './imap-session';
