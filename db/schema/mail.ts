@@ -228,6 +228,48 @@ export const mailAccountSync = pgTable(
   (table) => [index('mail_account_sync_next_pass_idx').on(table.nextPassAt)],
 );
 
+/** What a pending write-back does on the server. */
+export const mailOperationKind = pgEnum('mail_operation_kind', ['flags', 'move', 'delete']);
+
+/**
+ * Changes the user made in the Inbox that are still to be written to the IMAP server (an outbox).
+ * The local rows change at once; an operation is applied by the importer under the account's lease,
+ * so it never races the sync's cursors, retried with back-off while the server is away, and kept
+ * across restarts. One row per message, so a bulk action is one row per message but one IMAP command.
+ *
+ * The target is the message as the server knows it (folder path, UIDVALIDITY, UID) at the time of
+ * the change: a moved message's local row already sits in the destination folder with uid_validity
+ * 0 ("not known on the server yet") until the move is applied.
+ */
+export const mailPendingOperations = pgTable(
+  'mail_pending_operations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => mailAccounts.id, { onDelete: 'cascade' }),
+    /** The local message; null once its row is gone (deleted for good, or replaced by the sync). */
+    messageId: uuid('message_id').references(() => mailMessages.id, { onDelete: 'set null' }),
+    kind: mailOperationKind('kind').notNull(),
+    folderPath: text('folder_path').notNull(),
+    uidValidity: bigint('uid_validity', { mode: 'number' }).notNull(),
+    uid: bigint('uid', { mode: 'number' }).notNull(),
+    addFlags: text('add_flags').array().notNull().default(sql`'{}'::text[]`),
+    removeFlags: text('remove_flags').array().notNull().default(sql`'{}'::text[]`),
+    destinationPath: text('destination_path'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+    /** The server refused it for good (the message or folder is gone); kept as a notice until the user dismisses it. */
+    droppedAt: timestamp('dropped_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('mail_pending_operations_account_idx').on(table.accountId, table.createdAt),
+    index('mail_pending_operations_message_idx').on(table.messageId),
+  ],
+);
+
 export const mailAccountsRelations = relations(mailAccounts, ({ many, one }) => ({
   user: one(users, { fields: [mailAccounts.userId], references: [users.id] }),
   folders: many(mailFolders),
@@ -261,3 +303,5 @@ export type NewMailMessage = typeof mailMessages.$inferInsert;
 export type MailAttachment = typeof mailAttachments.$inferSelect;
 export type NewMailAttachment = typeof mailAttachments.$inferInsert;
 export type MailAccountSync = typeof mailAccountSync.$inferSelect;
+export type MailPendingOperation = typeof mailPendingOperations.$inferSelect;
+export type MailOperationKind = (typeof mailOperationKind.enumValues)[number];

@@ -67,6 +67,9 @@ export interface MailServers extends MailServersInfo {
    * them again on the same ports and mailboxes.
    */
   restartImap(): Promise<void>;
+  /** Stops both Dovecot instances (connections cut, ports closed) until startImap(). */
+  stopImap(): Promise<void>;
+  startImap(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -315,6 +318,20 @@ async function startOnce(users: MailUser[], owner: { uid: number; gid: number },
       if (!maildir) throw new Error(`${email} is not a user of these test mail servers`);
       return maildir;
     };
+    const stopImap = async () => {
+      // Dovecot's master leaves running IMAP sessions alone when it stops (measured: an import went on
+      // through a restart), so the sessions are kicked first, as a host reboot or a crash would end them.
+      await Promise.all(
+        [layout.dovecot, layout.dovecotPlain].map((instance) =>
+          execFile('/usr/bin/doveadm', ['-c', instance.config, 'kick', '*'], { timeout: 10_000 }).catch(() => undefined),
+        ),
+      );
+      await Promise.all([running.dovecot?.stop(), running.dovecotPlain?.stop()]);
+      running.dovecot = running.dovecotPlain = undefined;
+    };
+    const startImap = async () => {
+      if (!running.dovecot) [running.dovecot, running.dovecotPlain] = await startBothDovecots();
+    };
     return {
       ...info,
       dir,
@@ -322,17 +339,11 @@ async function startOnce(users: MailUser[], owner: { uid: number; gid: number },
       maildirFor,
       deliver: (rawMessage, toEmail, opts) => deliverToMaildir(maildirFor(toEmail), rawMessage, opts),
       info: () => structuredClone(info),
+      stopImap,
+      startImap,
       async restartImap() {
-        // Dovecot's master leaves running IMAP sessions alone when it stops (measured: an import went on
-        // through a restart), so the sessions are kicked first, as a host reboot or a crash would end them.
-        await Promise.all(
-          [layout.dovecot, layout.dovecotPlain].map((instance) =>
-            execFile('/usr/bin/doveadm', ['-c', instance.config, 'kick', '*'], { timeout: 10_000 }).catch(() => undefined),
-          ),
-        );
-        await Promise.all([running.dovecot?.stop(), running.dovecotPlain?.stop()]);
-        running.dovecot = running.dovecotPlain = undefined;
-        [running.dovecot, running.dovecotPlain] = await startBothDovecots();
+        await stopImap();
+        await startImap();
       },
       stop: () => (stopping ??= stopAll()),
     };

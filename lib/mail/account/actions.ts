@@ -7,8 +7,7 @@ import type { Database } from '@/db';
 import { authenticatedAction } from '@/lib/actions/action';
 import { UserFacingError } from '@/lib/actions/errors';
 import { emailField } from '@/lib/auth/schemas';
-import { env } from '@/lib/env';
-import { runImportPass } from '@/lib/mail/sync';
+import { importAccountNow } from '@/lib/mail/sync';
 import { deleteMailAccount, getMailAccount } from './accounts';
 import { ManualSettingsError, connectManually, connectWithAutodetect, type ConnectOutcome, type ManualConnectInput } from './connect';
 
@@ -60,7 +59,7 @@ function afterConnect(db: Database, userId: string, outcome: ConnectOutcome): Co
   revalidatePath('/settings/email');
   after(async () => {
     const account = await getMailAccount(db, userId);
-    if (account) await runImportPass(db, { accountIds: [account.id], budgetMs: env().importTimeBudgetSeconds * 1000 });
+    if (account) await importAccountNow(db, account.id);
   });
   return outcome;
 }

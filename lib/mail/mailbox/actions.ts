@@ -1,9 +1,51 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { after } from 'next/server';
 import { z } from 'zod';
+import type { Database } from '@/db';
 import { authenticatedAction } from '@/lib/actions/action';
+import { importAccountNow } from '@/lib/mail/sync';
+import { changeMessages, dismissDroppedChanges, type MessageChange } from './changes';
 import { setFoldersSelected } from './queries';
+
+/** The change is on the page at once; the server gets it from a pass started right after the response. */
+function writeBackSoon(db: Database, accountId: string | null) {
+  revalidatePath('/inbox', 'layout');
+  if (accountId) after(() => importAccountNow(db, accountId).then(() => undefined));
+}
+
+const changeSchema = z.discriminatedUnion('change', [
+  z.object({ change: z.enum(['read', 'unread', 'flag', 'unflag', 'delete']) }),
+  z.object({ change: z.literal('move'), destinationFolderId: z.uuid('invalidValue') }),
+]);
+
+const CHANGES: Record<'read' | 'unread' | 'flag' | 'unflag' | 'delete', MessageChange> = {
+  read: { kind: 'seen', value: true },
+  unread: { kind: 'seen', value: false },
+  flag: { kind: 'flagged', value: true },
+  unflag: { kind: 'flagged', value: false },
+  delete: { kind: 'delete' },
+};
+
+/** Mark read or unread, flag, move or delete one message or a selection; written back to the mail server. */
+export const changeMessagesAction = authenticatedAction(
+  'mail.changeMessages',
+  z.intersection(z.object({ messageIds: z.array(z.uuid('invalidValue')).min(1).max(5000) }), changeSchema),
+  async (input, { db, user }) => {
+    const change: MessageChange = input.change === 'move' ? { kind: 'move', destinationFolderId: input.destinationFolderId } : CHANGES[input.change];
+    const result = await changeMessages(db, user.id, input.messageIds, change);
+    if (result.changed > 0) writeBackSoon(db, result.accountId);
+    return { changed: result.changed, deletedForGood: result.deletedForGood };
+  },
+);
+
+/** Clears the notice about changes the server refused. */
+export const dismissDroppedChangesAction = authenticatedAction('mail.dismissDroppedChanges', z.object({}), async (_input, { db, user }) => {
+  await dismissDroppedChanges(db, user.id);
+  revalidatePath('/inbox', 'layout');
+  return {};
+});
 
 /** E-mail options → which folders are imported; the checkboxes post the ids of the folders switched on. */
 export const setImportedFoldersAction = authenticatedAction(

@@ -10,3 +10,4 @@ export {
   type MessageListEntry,
 } from './queries';
 export { loadAttachmentContent, type AttachmentFailureKind } from './attachment-content';
+export { changeMessages, dismissDroppedChanges, listDroppedChanges, type ChangeResult, type MessageChange } from './changes';

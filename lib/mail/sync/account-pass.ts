@@ -16,6 +16,7 @@ import {
 } from '@/lib/mail/transport';
 import { AccountFailure, outOfTime, type AccountContext, type PassContext } from './context';
 import { importFolder } from './folder-pass';
+import { applyPendingOperations } from './write-back';
 import { consecutiveFailuresOf, LeaseLostError, releaseLease, withLease, type Lease } from './lease';
 import type { AccountImportSummary } from './pass';
 
@@ -40,6 +41,7 @@ export async function importAccount(context: PassContext, lease: Lease): Promise
     added: 0,
     updated: 0,
     removed: 0,
+    written: 0,
     errors: [],
     workRemaining: false,
     durationMs: 0,
@@ -52,7 +54,11 @@ export async function importAccount(context: PassContext, lease: Lease): Promise
   try {
     session = await openSession(account, { extensions: context.imapExtensions, ...(context.imapLogger ? { logger: context.imapLogger } : {}) });
     const accountContext: AccountContext = { ...context, lease, account, session, summary };
+    // The user's changes first, so the sync below reads the server with them in; and again after
+    // it, for changes made while a long import ran.
+    summary.written += await applyPendingOperations(accountContext);
     const progress = await importFolders(accountContext);
+    summary.written += await applyPendingOperations(accountContext);
     await markAccountHealthy(context.db, account);
     await releaseLease(context.db, lease, {
       passAt: context.now,

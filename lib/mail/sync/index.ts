@@ -1,6 +1,6 @@
 // The import: leased, batched, resumable passes that copy the users' mailboxes into the database.
 export { checkCronAuthorization, type CronAuthorization } from './cron-auth';
-export { runImportPass, type AccountImportSummary, type ImportPassOptions, type ImportSummary } from './pass';
+export { importAccountNow, runImportPass, type AccountImportSummary, type ImportPassOptions, type ImportSummary } from './pass';
 export { startImportScheduler } from './scheduler';
 export { commitFolderBatch } from './store';
 export { acquireLease, LeaseLostError, releaseLease, type Lease } from './lease';

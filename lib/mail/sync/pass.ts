@@ -63,6 +63,8 @@ export interface AccountImportSummary {
   /** Messages whose flags changed. */
   updated: number;
   removed: number;
+  /** The user's changes written to the server (flags, moves, deletions). */
+  written: number;
   errors: string[];
   /** The budget ran out before the account was caught up; it is due again at once. */
   workRemaining: boolean;
@@ -124,7 +126,7 @@ export async function runImportPass(db: Database, options: ImportPassOptions): P
       accounts.push(summary);
       workRemaining ||= summary.workRemaining;
       // One line per account and pass: enough to see whether mail is flowing, with no content in it.
-      const { accountId: id, outcome, foldersTouched, added, updated, removed, errors, durationMs } = summary;
+      const { accountId: id, outcome, foldersTouched, added, updated, removed, written, errors, durationMs } = summary;
       log(outcome === 'ok' ? 'info' : 'warn', 'mail import', {
         accountId: id,
         outcome,
@@ -132,6 +134,7 @@ export async function runImportPass(db: Database, options: ImportPassOptions): P
         added,
         updated,
         removed,
+        written,
         errors: errors.length,
         workRemaining: summary.workRemaining,
         durationMs,
@@ -145,4 +148,13 @@ export async function runImportPass(db: Database, options: ImportPassOptions): P
     skippedLocked,
     workRemaining,
   };
+}
+
+/**
+ * One pass for one account now, within the usual time budget: after the user connected it or changed
+ * something in the Inbox. Waits for nothing when another worker holds the account's lease: that
+ * worker writes pending changes between its steps.
+ */
+export async function importAccountNow(db: Database, accountId: string): Promise<ImportSummary> {
+  return runImportPass(db, { accountIds: [accountId], budgetMs: env().importTimeBudgetSeconds * 1000 });
 }

@@ -1,7 +1,7 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Database } from '@/db';
 import { executeRows } from '@/db/execute';
-import { mailFolders, mailMessages, type MailImportProgress } from '@/db/schema';
+import { mailFolders, mailMessages, mailPendingOperations, type MailImportProgress } from '@/db/schema';
 import type { ParsedMessage } from '@/lib/mail/mime';
 import type { FetchedMessage } from '@/lib/mail/transport';
 import type { FolderCursor } from './folder-run';
@@ -147,6 +147,8 @@ async function updateFlags(tx: Transaction, folderId: string, uidValidity: numbe
             eq(mailMessages.uidValidity, uidValidity),
             inArray(mailMessages.uid, chunk),
             sql`${mailMessages.flags} is distinct from ${sql.param(flags, mailMessages.flags)}`,
+            // A change the user made that is not on the server yet wins over the server's older flags.
+            sql`not exists (select 1 from ${mailPendingOperations} where ${mailPendingOperations.messageId} = ${mailMessages.id} and ${mailPendingOperations.droppedAt} is null)`,
           ),
         )
         .returning({ id: mailMessages.id });

@@ -106,6 +106,11 @@ export class ImapSession {
     return this.client.enabled.has('QRESYNC');
   }
 
+  /** UIDPLUS: a move or append answers with the message's new UID. */
+  get reportsNewUids(): boolean {
+    return this.client.capabilities.has('UIDPLUS');
+  }
+
   /** False once the connection broke; the rest of the pass cannot use it. */
   get usable(): boolean {
     return this.client.usable;
