@@ -3,7 +3,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultAutodetectDeps } from './autodetect';
+import { defaultAutodetectDeps } from './autodetect-deps';
 import type { ResolvedAddress } from '@/lib/mail/transport';
 
 // The real network dependencies, exercised against servers on loopback only.

@@ -1,10 +1,11 @@
 import type { Database } from '@/db';
 import { env } from '@/lib/env';
 import { accountCredentials, getMailAccount, saveMailAccount, type MailAccountSettings, type MailServerSettings } from './accounts';
-import { defaultAutodetectDeps, detectMailSettings, type AutodetectDeps, type DetectedProvider } from './autodetect';
+import { detectMailSettings, type AutodetectDeps, type DetectedProvider } from './autodetect';
+import { defaultAutodetectDeps } from './autodetect-deps';
 import { type MailErrorCode, type TlsMode , MailHostNotFoundError, MailHostRefusedError, resolveMailHost } from '@/lib/mail/transport';
 import { HostPortError, defaultImapPort, defaultSmtpPort, parseHostPort } from './host-port';
-import type { ProviderHelp } from './ispdb';
+import type { ProviderHelp } from './provider-schema';
 import { verifyImap, verifySmtp } from './verify';
 
 /** Why one half (IMAP or SMTP) could not be used; `code` picks the translated text, `serverAlert` is shown verbatim. */

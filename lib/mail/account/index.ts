@@ -10,7 +10,8 @@ export {
   type MailAccountView,
   type MailServerSettings,
 } from './accounts';
-export { defaultAutodetectDeps, detectMailSettings, parseEmailAddress, type AutodetectDeps, type DetectedSettings } from './autodetect';
+export { detectMailSettings, type AutodetectDeps, type DetectedSettings } from './autodetect';
+export { defaultAutodetectDeps } from './autodetect-deps';
 export {
   accountFormValues,
   connectManually,
@@ -21,7 +22,9 @@ export {
   type ManualFormValues,
   type ServerProblem,
 } from './connect';
-export { buildProviderTable, isActiveIspdbFileName, serializeProviderTable, type IspdbFile, type ProviderHelp } from './ispdb';
+export { parseEmailAddress } from './email-address';
+export { buildProviderTable, isActiveIspdbFileName, serializeProviderTable, type IspdbFile } from './ispdb';
 export { mailKeyring, passwordAad } from './keyring';
+export type { ProviderHelp } from './provider-schema';
 export { reencryptMailPasswords, type RotationReport } from './rotate-keys';
 export { verifyImap, verifySmtp, type ImapVerification, type SmtpVerification } from './verify';

@@ -1,17 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  applyUsernameTemplate,
-  buildProviderTable,
-  isActiveIspdbFileName,
-  parseClientConfig,
-  parseXml,
-  providerTableSchema,
-  serializeProviderTable,
-  XmlSyntaxError,
-  type ProviderConfig,
-} from './ispdb';
+import { buildProviderTable, isActiveIspdbFileName, parseClientConfig, serializeProviderTable, type ProviderConfig } from './ispdb';
+import { applyUsernameTemplate, providerTableSchema } from './provider-schema';
+import { parseXml, XmlSyntaxError } from './xml-reader';
 
 // A copy of Thunderbird's ISPDB files (MPL-2.0, LICENSE beside them) kept in the repository's fixtures.
 const ISPDB_DIR = path.resolve(__dirname, '../../../tests/fixtures/ispdb');
