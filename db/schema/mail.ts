@@ -1,5 +1,5 @@
 import { relations, sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { users } from './auth';
 import { bytea, tsvector } from './column-types';
 
@@ -138,7 +138,7 @@ export const mailMessages = pgTable(
     /** Up to 200 characters of the text, whitespace collapsed, for message lists. */
     snippet: text('snippet').notNull().default(''),
     textBody: text('text_body'),
-    /** Already sanitised (lib/mail/sanitize.ts): safe to render, remote images blocked. */
+    /** Already sanitised (lib/mail/html): safe to render, remote images blocked. */
     htmlBody: text('html_body'),
     blockedRemoteImages: integer('blocked_remote_images').notNull().default(0),
     hasRemoteContent: boolean('has_remote_content').notNull().default(false),
@@ -153,9 +153,16 @@ export const mailMessages = pgTable(
   },
   (table) => [
     unique('mail_messages_folder_uid_unique').on(table.folderId, table.uidValidity, table.uid),
-    index('mail_messages_account_received_idx').on(table.accountId, table.receivedAt.desc()),
-    index('mail_messages_folder_received_idx').on(table.folderId, table.receivedAt.desc()),
+    // Keyset paging: (received_at, id) in both directions, per folder and (for search) per account.
+    index('mail_messages_account_received_idx').on(table.accountId, table.receivedAt.desc(), table.id.desc()),
+    index('mail_messages_folder_received_idx').on(table.folderId, table.receivedAt.desc(), table.id.desc()),
+    // Conversation view: a thread's newest message in a folder, and a thread's size in the account.
+    index('mail_messages_folder_thread_idx').on(table.folderId, table.threadId, table.receivedAt.desc(), table.id.desc()),
     index('mail_messages_account_thread_idx').on(table.accountId, table.threadId),
+    // Unread counts read only the unread messages.
+    index('mail_messages_unread_idx')
+      .on(table.accountId, table.folderId)
+      .where(sql`not ('\\Seen' = any(${table.flags}))`),
     index('mail_messages_account_message_id_idx').on(table.accountId, table.messageId),
     index('mail_messages_search_idx').using('gin', table.search),
   ],
@@ -226,6 +233,19 @@ export const mailAccountSync = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index('mail_account_sync_next_pass_idx').on(table.nextPassAt)],
+);
+
+/** Senders whose remote images a user always wants to see ("Always show images from this sender"). Addresses lower-cased. */
+export const mailTrustedSenders = pgTable(
+  'mail_trusted_senders',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    address: text('address').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.address] })],
 );
 
 /** What a pending write-back does on the server. */
@@ -303,5 +323,6 @@ export type NewMailMessage = typeof mailMessages.$inferInsert;
 export type MailAttachment = typeof mailAttachments.$inferSelect;
 export type NewMailAttachment = typeof mailAttachments.$inferInsert;
 export type MailAccountSync = typeof mailAccountSync.$inferSelect;
+export type MailTrustedSender = typeof mailTrustedSenders.$inferSelect;
 export type MailPendingOperation = typeof mailPendingOperations.$inferSelect;
 export type MailOperationKind = (typeof mailOperationKind.enumValues)[number];

@@ -77,7 +77,24 @@ export interface MailFrameDocumentOptions {
   showRemoteImages: boolean;
   /** From attachmentImageSource(); without it, attachment images served by the app are blocked. */
   attachmentImageSource?: string | null;
+  /**
+   * The page's CSP nonce: the frame then carries one script of ours, and only that one, which tells
+   * the page the document's height (postMessage), so the frame is as tall as the mail. Without it
+   * the frame runs no script at all.
+   */
+  sizeReporterNonce?: string | null;
 }
+
+const NONCE = /^[A-Za-z0-9+/_-]{16,}={0,2}$/;
+
+/**
+ * Posts the document's height to the page whenever it changes (images loading, the frame's width
+ * changing). It sends a number and nothing else; the page accepts it only from this frame.
+ */
+const SIZE_REPORTER =
+  '(function(){var last=0;function report(){var height=Math.ceil(document.documentElement.getBoundingClientRect().height);' +
+  "if(height!==last){last=height;parent.postMessage({crmMailFrameHeight:height},'*');}}" +
+  "new ResizeObserver(report).observe(document.documentElement);addEventListener('load',report);report();})();";
 
 /**
  * Readable at 375 px: media and tables may not push the frame wider than it is, long words and
@@ -98,7 +115,8 @@ const DEFAULT_STYLESHEET = [
  * The full srcdoc document for the mail iframe. The CSP meta comes first in <head> so it is in force
  * before anything could load: nothing but data: images (and, when chosen, web images and our
  * attachment images), inline styles, and no forms, scripts, frames, media, fonts from the web or
- * <base href>. The iframe's sandbox (no allow-scripts) is the other, independent, layer.
+ * <base href>. The iframe's sandbox (no allow-same-origin: an opaque origin that cannot reach the app,
+ * its cookies or its storage) is the other, independent, layer.
  */
 export function mailFrameDocument(bodyHtml: string, options: MailFrameDocumentOptions): string {
   const imageSources = ['data:'];
@@ -106,8 +124,12 @@ export function mailFrameDocument(bodyHtml: string, options: MailFrameDocumentOp
   if (attachmentSource !== null && CSP_SOURCE_WITH_PATH.test(attachmentSource)) imageSources.push(attachmentSource);
   if (options.showRemoteImages) imageSources.push('https:', 'http:');
 
+  const nonce = options.sizeReporterNonce && NONCE.test(options.sizeReporterNonce) ? options.sizeReporterNonce : null;
   const contentSecurityPolicy = [
     "default-src 'none'",
+    // Only our size reporter, by the page's nonce; the mail's own markup never carries it (nonce is
+    // not an attribute the sanitizer keeps), so a script that slipped past the sanitizer still cannot run.
+    ...(nonce ? [`script-src 'nonce-${nonce}'`] : []),
     `img-src ${imageSources.join(' ')}`,
     "style-src 'unsafe-inline'",
     'font-src data:',
@@ -126,6 +148,8 @@ export function mailFrameDocument(bodyHtml: string, options: MailFrameDocumentOp
     // Links leave the frame in a new tab (the sandbox lets popups escape it) rather than inside it.
     '<base target="_blank">' +
     `<style>${DEFAULT_STYLESHEET}</style>` +
-    `</head><body>${body}</body></html>`
+    `</head><body>${body}` +
+    (nonce ? `<script nonce="${nonce}">${SIZE_REPORTER}</script>` : '') +
+    '</body></html>'
   );
 }

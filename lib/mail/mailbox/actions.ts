@@ -7,7 +7,8 @@ import type { Database } from '@/db';
 import { authenticatedAction } from '@/lib/actions/action';
 import { importAccountNow } from '@/lib/mail/sync';
 import { changeMessages, dismissDroppedChanges, type MessageChange } from './changes';
-import { setFoldersSelected } from './queries';
+import { setFoldersSelected, switchFolderOn } from './queries';
+import { setSenderImagesTrusted } from './senders';
 
 /** The change is on the page at once; the server gets it from a pass started right after the response. */
 function writeBackSoon(db: Database, accountId: string | null) {
@@ -58,3 +59,21 @@ export const setImportedFoldersAction = authenticatedAction(
     return { selected: folderIds.length };
   },
 );
+
+/** "Always show images from this sender" (and its undo). */
+export const setSenderImagesTrustedAction = authenticatedAction(
+  'mail.setSenderImagesTrusted',
+  z.object({ address: z.email('invalidEmail').max(320), trusted: z.boolean() }),
+  async ({ address, trusted }, { db, user }) => {
+    await setSenderImagesTrusted(db, user.id, address, trusted);
+    revalidatePath('/inbox', 'layout');
+    return { trusted };
+  },
+);
+
+/** "Import this folder" from the Inbox's folder list: switched on, and imported in a pass started now. */
+export const importFolderAction = authenticatedAction('mail.importFolder', z.object({ folderId: z.uuid('invalidValue') }), async ({ folderId }, { db, user }) => {
+  const accountId = await switchFolderOn(db, user.id, folderId);
+  if (accountId) writeBackSoon(db, accountId);
+  return { imported: accountId !== null };
+});

@@ -1,13 +1,20 @@
-// The imported mailbox as the Inbox reads it: folders, message lists, messages, attachments.
+// The imported mailbox as the Inbox reads and changes it: folders, message lists (keyset), messages,
+// conversations, attachments fetched on demand, and the user's changes queued for the server.
 export {
-  getImportState,
-  getMessage,
-  listAllFolders,
-  listImportedFolders,
+  formatListCursor,
+  listConversations,
   listMessages,
   MESSAGES_PER_PAGE,
-  setFoldersSelected,
+  neighboursInList,
+  parseListCursor,
+  type ConversationListEntry,
+  type ListCursor,
+  type ListScope,
   type MessageListEntry,
-} from './queries';
+  type MessagePage,
+  type PageDirection,
+} from './message-list';
+export { getConversation, getImportState, getMessage, listAllFolders, listFolders, setFoldersSelected, type FolderListEntry } from './queries';
 export { loadAttachmentContent, type AttachmentFailureKind } from './attachment-content';
 export { changeMessages, dismissDroppedChanges, listDroppedChanges, type ChangeResult, type MessageChange } from './changes';
+export { setSenderImagesTrusted, trustsSenderImages } from './senders';

@@ -1,59 +1,42 @@
-import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '@/db';
-import { mailAccounts, mailAccountSync, mailAttachments, mailFolders, mailMessages } from '@/db/schema';
-import { searchQueryLiteral } from '@/lib/search';
+import { mailAccountSync, mailAttachments, mailFolders, mailMessages } from '@/db/schema';
+import { ownAccount } from './own-account';
+
+/** What the Inbox pages read besides the message lists (message-list.ts). */
 
 /**
- * What the Inbox pages read. Every query is scoped through the signed-in user's own account
- * (mail_accounts.user_id), never by an id from the URL alone, so nobody reads another user's mail.
+ * Every folder of the account for the Inbox's folder list: imported ones first by kind, with their
+ * unread counts (from a partial index of unread messages, so counting costs what there is unread,
+ * not what the folder holds), and the others, which the user can switch on from there.
  */
-
-export const MESSAGES_PER_PAGE = 50;
-
-const ownAccount = (userId: string) => sql`(select ${mailAccounts.id} from ${mailAccounts} where ${mailAccounts.userId} = ${userId})`;
-
-export async function listImportedFolders(db: Database, userId: string) {
+export async function listFolders(db: Database, userId: string) {
+  const unread = db
+    .select({ folderId: mailMessages.folderId, unread: sql<number>`count(*)::integer`.as('unread') })
+    .from(mailMessages)
+    .where(and(eq(mailMessages.accountId, ownAccount(userId)), sql`not ('\\Seen' = any(${mailMessages.flags}))`))
+    .groupBy(mailMessages.folderId)
+    .as('unread');
   return db
-    .select({ id: mailFolders.id, name: mailFolders.name, path: mailFolders.path, specialUse: mailFolders.specialUse })
+    .select({
+      id: mailFolders.id,
+      name: mailFolders.name,
+      path: mailFolders.path,
+      specialUse: mailFolders.specialUse,
+      selectedForImport: mailFolders.selectedForImport,
+      imported: sql<boolean>`${mailFolders.importedSince} is not null`,
+      unread: sql<number>`coalesce(${unread.unread}, 0)::integer`,
+    })
     .from(mailFolders)
-    .where(and(eq(mailFolders.accountId, ownAccount(userId)), eq(mailFolders.selectedForImport, true)))
-    .orderBy(sql`${mailFolders.specialUse} = 'inbox' desc`, asc(mailFolders.path));
+    .leftJoin(unread, eq(unread.folderId, mailFolders.id))
+    .where(eq(mailFolders.accountId, ownAccount(userId)))
+    .orderBy(
+      sql`case ${mailFolders.specialUse} when 'inbox' then 0 when 'drafts' then 1 when 'sent' then 2 when 'archive' then 3 when 'junk' then 4 when 'trash' then 5 else 6 end`,
+      asc(mailFolders.path),
+    );
 }
 
-/**
- * One page of a folder, newest first; or, with a search, of the matching messages in every imported
- * folder (as mail clients search), newest first. A search with no searchable word finds nothing.
- */
-export async function listMessages(db: Database, userId: string, scope: { folderId: string } | { search: string }, page: number) {
-  const query = 'search' in scope ? searchQueryLiteral(scope.search) : null;
-  if ('search' in scope && query === null) return { messages: [], total: 0 };
-  const where = and(
-    eq(mailMessages.accountId, ownAccount(userId)),
-    'folderId' in scope ? eq(mailMessages.folderId, scope.folderId) : sql`${mailMessages.search} @@ ${query}::tsquery`,
-  );
-  const [rows, [total]] = await Promise.all([
-    db
-      .select({
-        id: mailMessages.id,
-        subject: mailMessages.subject,
-        from: mailMessages.fromAddresses,
-        to: mailMessages.toAddresses,
-        snippet: mailMessages.snippet,
-        receivedAt: mailMessages.receivedAt,
-        flags: mailMessages.flags,
-        hasAttachments: mailMessages.hasAttachments,
-      })
-      .from(mailMessages)
-      .where(where)
-      .orderBy(desc(mailMessages.receivedAt))
-      .limit(MESSAGES_PER_PAGE)
-      .offset((page - 1) * MESSAGES_PER_PAGE),
-    db.select({ value: count() }).from(mailMessages).where(where),
-  ]);
-  return { messages: rows, total: total?.value ?? 0 };
-}
-
-export type MessageListEntry = Awaited<ReturnType<typeof listMessages>>['messages'][number];
+export type FolderListEntry = Awaited<ReturnType<typeof listFolders>>[number];
 
 export async function getMessage(db: Database, userId: string, messageId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(messageId)) return undefined;
@@ -73,6 +56,30 @@ export async function getMessage(db: Database, userId: string, messageId: string
     .from(mailAttachments)
     .where(eq(mailAttachments.messageId, message.id));
   return { ...message, attachments };
+}
+
+/** Every message of a conversation in the user's account, in any folder, oldest first. */
+export async function getConversation(db: Database, userId: string, threadId: string) {
+  return db
+    .select({
+      id: mailMessages.id,
+      folderId: mailMessages.folderId,
+      folderSpecialUse: mailFolders.specialUse,
+      folderName: mailFolders.name,
+      subject: mailMessages.subject,
+      from: mailMessages.fromAddresses,
+      to: mailMessages.toAddresses,
+      snippet: mailMessages.snippet,
+      sentAt: mailMessages.sentAt,
+      receivedAt: mailMessages.receivedAt,
+      flags: mailMessages.flags,
+      hasAttachments: mailMessages.hasAttachments,
+    })
+    .from(mailMessages)
+    .innerJoin(mailFolders, eq(mailFolders.id, mailMessages.folderId))
+    .where(and(eq(mailMessages.accountId, ownAccount(userId)), eq(mailMessages.threadId, threadId)))
+    .orderBy(sql`coalesce(${mailMessages.sentAt}, ${mailMessages.receivedAt}) asc`, asc(mailMessages.id))
+    .limit(500);
 }
 
 /**
@@ -131,4 +138,16 @@ export async function setFoldersSelected(db: Database, userId: string, selectedI
     }
     await tx.update(mailAccountSync).set({ nextPassAt: new Date() }).where(eq(mailAccountSync.accountId, ownAccount(userId)));
   });
+}
+
+/** Switches one folder of the user's own account on for import and makes the account due; its account id, or null when the folder is not theirs. */
+export async function switchFolderOn(db: Database, userId: string, folderId: string): Promise<string | null> {
+  const [folder] = await db
+    .update(mailFolders)
+    .set({ selectedForImport: true })
+    .where(and(eq(mailFolders.id, folderId), eq(mailFolders.accountId, ownAccount(userId))))
+    .returning({ accountId: mailFolders.accountId });
+  if (!folder) return null;
+  await db.update(mailAccountSync).set({ nextPassAt: new Date() }).where(eq(mailAccountSync.accountId, folder.accountId));
+  return folder.accountId;
 }

@@ -1,36 +1,45 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
-import { useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, useTransition } from 'react';
 import { attachmentImageSource, mailFrameDocument } from '@/lib/mail/html/client';
+import { setSenderImagesTrustedAction } from '@/lib/mail/mailbox/actions';
 
 export interface HtmlBodyFrameProps {
   /** The body as stored: the output of sanitizeMailHtml, never raw mail HTML. */
   html: string;
   /** sanitizeMailHtml's count of parked remote images; 0 hides the button. */
   blockedRemoteImages: number;
-  /** The reader's standing preference; when off, the button reveals images for this message only. */
+  /** The reader's standing preference, or a sender they trust; when off, the bar offers both. */
   showRemoteImages: boolean;
+  /** The sender's address, for "Always show images from this sender"; null hides that choice. */
+  senderAddress: string | null;
   /** Accessible name of the frame, e.g. the subject. */
   title: string;
+  /** The page's CSP nonce, which lets the frame report its height (see mailFrameDocument). */
+  nonce: string | null;
 }
 
+const MIN_HEIGHT = 48;
+const MAX_HEIGHT = 50_000;
+
 /**
- * Shows a sanitized HTML mail body in a sandboxed iframe: no allow-scripts and no allow-same-origin,
- * so even markup that slipped past the sanitizer can neither run nor reach the app, its cookies or
- * its storage. Links open in a new, unsandboxed tab (allow-popups-to-escape-sandbox) so the pages
- * they lead to work normally.
- *
- * Height: a frame cannot size itself to its content here — measuring needs a script inside the frame
- * (forbidden) or access from the parent (which allow-same-origin would grant, and with it an escape
- * route), and the server cannot know the height because it depends on fonts and the viewport width.
- * So the frame gets a viewport-relative height, scrolls inside, and can be dragged taller.
+ * Shows a sanitized HTML mail body in a sandboxed iframe without allow-same-origin: an opaque origin,
+ * so even markup that slipped past the sanitizer can reach neither the app nor its cookies or
+ * storage. The frame's own policy runs no script but our height reporter (by the page's nonce), so the
+ * frame grows to the mail's height instead of scrolling inside a box. Links open in a new,
+ * unsandboxed tab (allow-popups-to-escape-sandbox) so the pages they lead to work normally.
  */
-export function HtmlBodyFrame({ html, blockedRemoteImages, showRemoteImages, title }: HtmlBodyFrameProps) {
+export function HtmlBodyFrame({ html, blockedRemoteImages, showRemoteImages, senderAddress, title, nonce }: HtmlBodyFrameProps) {
   const t = useTranslations('mailView');
+  const router = useRouter();
+  const frame = useRef<HTMLIFrameElement>(null);
   // Remembers which body the reader unblocked, so moving to another message blocks again
   // without an effect to reset state.
   const [revealedBody, setRevealedBody] = useState<string | null>(null);
+  const [measured, setMeasured] = useState<{ html: string; height: number } | null>(null);
+  const [trusting, startTrusting] = useTransition();
   const remoteImagesShown = showRemoteImages || revealedBody === html;
   const appOrigin = useSyncExternalStore(subscribeToNothing, currentOrigin, noOriginOnServer);
 
@@ -39,9 +48,23 @@ export function HtmlBodyFrame({ html, blockedRemoteImages, showRemoteImages, tit
       mailFrameDocument(html, {
         showRemoteImages: remoteImagesShown,
         attachmentImageSource: appOrigin === null ? null : attachmentImageSource(appOrigin),
+        sizeReporterNonce: nonce,
       }),
-    [html, remoteImagesShown, appOrigin],
+    [html, remoteImagesShown, appOrigin, nonce],
   );
+
+  useEffect(() => {
+    const onMessage = (event: MessageEvent) => {
+      if (event.source !== frame.current?.contentWindow) return;
+      const height = (event.data as { crmMailFrameHeight?: unknown } | null)?.crmMailFrameHeight;
+      if (typeof height !== 'number' || !Number.isFinite(height)) return;
+      setMeasured({ html, height: Math.min(MAX_HEIGHT, Math.max(MIN_HEIGHT, Math.ceil(height))) });
+    };
+    window.addEventListener('message', onMessage);
+    return () => window.removeEventListener('message', onMessage);
+  }, [html]);
+
+  const height = measured?.html === html ? measured.height : null;
 
   return (
     <div className="flex flex-col gap-2">
@@ -51,19 +74,37 @@ export function HtmlBodyFrame({ html, blockedRemoteImages, showRemoteImages, tit
           <button
             type="button"
             onClick={() => setRevealedBody(html)}
-            className="rounded-md border border-slate-300 bg-white px-2.5 py-1 font-medium text-slate-800 hover:bg-slate-100"
+            className="min-h-10 rounded-md border border-slate-300 bg-white px-2.5 font-medium text-slate-800 hover:bg-slate-100"
           >
             {t('showRemoteImages', { count: blockedRemoteImages })}
           </button>
+          {senderAddress ? (
+            <button
+              type="button"
+              disabled={trusting}
+              onClick={() =>
+                startTrusting(async () => {
+                  const result = await setSenderImagesTrustedAction(null, { address: senderAddress, trusted: true });
+                  if (result.ok) router.refresh();
+                })
+              }
+              className="min-h-10 rounded-md px-2.5 font-medium text-indigo-700 hover:underline"
+            >
+              {t('alwaysShowImagesFrom', { address: senderAddress })}
+            </button>
+          ) : null}
         </div>
       ) : null}
-      <div className="h-[70dvh] min-h-64 resize-y overflow-hidden rounded-md border border-slate-200 bg-white">
+      <div className="overflow-hidden rounded-md border border-slate-200 bg-white">
         <iframe
+          ref={frame}
           title={title}
           srcDoc={frameDocument}
-          sandbox="allow-popups allow-popups-to-escape-sandbox"
+          sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox"
           referrerPolicy="no-referrer"
-          className="block h-full w-full border-0"
+          data-testid="mail-frame"
+          style={{ height: height === null ? undefined : `${height}px` }}
+          className={`block w-full border-0 ${height === null ? 'h-64' : ''}`}
         />
       </div>
     </div>

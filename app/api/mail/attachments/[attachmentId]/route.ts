@@ -6,7 +6,7 @@ import { loadAttachmentContent, type AttachmentFailureKind } from '@/lib/mail/ma
 export const dynamic = 'force-dynamic';
 
 /** Types a browser would render (and run) in our origin are always served as downloads. */
-const INLINE_SAFE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain']);
+const INLINE_SAFE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf']);
 
 /**
  * 409 for a refused password rather than 502: the server answered correctly, our saved login is what
