@@ -1,8 +1,8 @@
-import { asc, count, eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '@/db';
 import { executeRows } from '@/db/execute';
 import journal from '@/db/migrations/meta/_journal.json';
-import { mailAccounts, mailAccountSync, mailMessages, users } from '@/db/schema';
+import { mailAccounts, mailAccountSync, users } from '@/db/schema';
 import { env } from '@/lib/env';
 import packageJson from '@/package.json';
 
@@ -46,7 +46,9 @@ export async function importStatusByAccount(db: Database) {
       lastPassAt: mailAccountSync.lastPassAt,
       nextPassAt: mailAccountSync.nextPassAt,
       consecutiveFailures: mailAccountSync.consecutiveFailures,
-      messages: sql<number>`(select ${count()} from ${mailMessages} where ${mailMessages.accountId} = ${mailAccounts.id})`.mapWith(Number),
+      // Spelled out: in a select list Drizzle writes columns unqualified, and "account_id" = "id"
+      // would compare the subquery's own columns (it counted nothing).
+      messages: sql<number>`(select count(*) from mail_messages m where m.account_id = mail_accounts.id)`.mapWith(Number),
     })
     .from(mailAccounts)
     .innerJoin(users, eq(users.id, mailAccounts.userId))

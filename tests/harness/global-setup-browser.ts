@@ -9,7 +9,8 @@ import { startPostgres } from './postgres';
  * so files do not depend on each other's order or leftovers.
  */
 export default async function setup(project: TestProject) {
-  const [postgres, mailServers] = await Promise.all([startPostgres(), startMailServers(), ensureBuilt()]);
+  // Dana's mailbox is the Inbox actions test's own, so what it moves and deletes touches no other file's mail.
+  const [postgres, mailServers] = await Promise.all([startPostgres(), startMailServers({ users: [{ email: 'dana@example.test', password: 'dana-secret-1' }] }), ensureBuilt()]);
   project.provide('postgresAdminUrl', postgres.adminUrl);
   project.provide('postgresPort', postgres.port);
   project.provide('mailServers', mailServers.info());

@@ -1,3 +1,5 @@
+import { eq } from 'drizzle-orm';
+import { mailFolders, mailMessages } from '@/db/schema';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { configurationStatus, importStatusByAccount, schemaVersion } from '@/lib/system/status';
@@ -22,8 +24,12 @@ describeOnEachDatabase('the System page’s figures', (open) => {
 
   it('lists each account with its owner and message count, never a password', async () => {
     const account = await aliceAccountImporting(handle.db, []);
+    const [inbox] = await handle.db.select().from(mailFolders).where(eq(mailFolders.accountId, account.id));
+    await handle.db.insert(mailMessages).values(
+      [1, 2].map((uid) => ({ accountId: account.id, folderId: inbox!.id, uidValidity: 1, uid, threadId: `t${uid}`, receivedAt: new Date(), size: 10 })),
+    );
     const rows = await importStatusByAccount(handle.db);
-    expect(rows).toEqual([expect.objectContaining({ accountId: account.id, emailAddress: 'alice@example.test', messages: 0, status: 'ok' })]);
+    expect(rows).toEqual([expect.objectContaining({ accountId: account.id, emailAddress: 'alice@example.test', messages: 2, status: 'ok' })]);
     expect(JSON.stringify(rows)).not.toContain('alice-secret-1');
   });
 

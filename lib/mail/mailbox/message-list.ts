@@ -115,8 +115,10 @@ export async function listConversations(db: Database, userId: string, folderId: 
   const rows = await db
     .select({
       ...LIST_COLUMNS,
-      threadSize: sql<number>`(select count(*) from mail_messages t where t.account_id = ${mailMessages.accountId} and t.thread_id = ${mailMessages.threadId})::integer`,
-      threadUnread: sql<boolean>`exists (select 1 from mail_messages t where t.account_id = ${mailMessages.accountId} and t.thread_id = ${mailMessages.threadId} and not ('\\Seen' = any(t.flags)))`,
+      // Spelled out: in a select list Drizzle writes columns unqualified, which inside these
+      // subqueries would name the inner table's own columns.
+      threadSize: sql<number>`(select count(*) from mail_messages t where t.account_id = mail_messages.account_id and t.thread_id = mail_messages.thread_id)::integer`,
+      threadUnread: sql<boolean>`exists (select 1 from mail_messages t where t.account_id = mail_messages.account_id and t.thread_id = mail_messages.thread_id and not ('\\Seen' = any(t.flags)))`,
     })
     .from(mailMessages)
     .where(
@@ -124,8 +126,8 @@ export async function listConversations(db: Database, userId: string, folderId: 
         eq(mailMessages.accountId, accountId),
         eq(mailMessages.folderId, folderId),
         pageCondition(direction),
-        sql`not exists (select 1 from mail_messages n where n.folder_id = ${mailMessages.folderId} and n.thread_id = ${mailMessages.threadId}
-              and (n.received_at, n.id) > (${mailMessages.receivedAt}, ${mailMessages.id}))`,
+        sql`not exists (select 1 from mail_messages n where n.folder_id = mail_messages.folder_id and n.thread_id = mail_messages.thread_id
+              and (n.received_at, n.id) > (mail_messages.received_at, mail_messages.id))`,
       ),
     )
     .orderBy(goingNewer ? sql`${mailMessages.receivedAt} asc, ${mailMessages.id} asc` : sql`${mailMessages.receivedAt} desc, ${mailMessages.id} desc`)
