@@ -139,8 +139,14 @@ describe('acting on mail in the Inbox', () => {
     await expectVisible(page.getByTestId('message-view'));
     await page.keyboard.press('u');
     await expectHidden(page.getByTestId('message-view'));
-    await page.keyboard.press('?');
-    await expectVisible(page.getByRole('dialog', { name: 'Keyboard shortcuts' }));
+    await expectVisible(page.getByTestId('message-list'));
+    // Pressed until the freshly rendered list page listens (a client navigation just happened).
+    await expect
+      .poll(async () => {
+        await page.keyboard.press('?');
+        return page.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible();
+      }, { timeout: 10_000 })
+      .toBe(true);
     await page.keyboard.press('Escape');
     await page.keyboard.press('/');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('search');
