@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { updatePreferences } from '@/lib/preferences/service';
 import { createUser } from '@/lib/users/service';
-import { expectHidden, expectVisible, launchChromium, newContext, screenshotPath } from '../harness/browser';
+import { connectMailboxManually, expectHidden, expectVisible, launchChromium, newContext, screenshotPath } from '../harness/browser';
 import { startBrowserTestApp, type BrowserTestApp } from '../harness/browser-app';
 import { withImapClient } from '../harness/imap-client';
 import { deliverToMaildir } from '../harness/mail-servers';
@@ -70,18 +70,7 @@ beforeAll(async () => {
   await page.getByLabel('Password').fill(seller.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/inbox$/);
-  // Connect Dana's mailbox: detection fails for example.test, so the manual form takes the servers.
-  await page.getByLabel('E-mail address').fill(dana.email);
-  await page.getByLabel('Password').fill(dana.password);
-  await page.getByRole('button', { name: 'Connect' }).click();
-  const form = page.getByTestId('manual-settings-form');
-  await expectVisible(form, 30_000);
-  for (const [protocol, port] of [['imap', servers.imapTlsPort], ['smtp', servers.smtpTlsPort]] as const) {
-    const section = page.getByTestId(`${protocol}-settings`);
-    await section.getByLabel(/server$/).fill(`${servers.host}:${port}`);
-    await section.getByRole('checkbox').check();
-  }
-  await form.getByRole('button', { name: 'Connect' }).click();
+  await connectMailboxManually(page, servers, dana);
   await expectVisible(page.getByTestId('message-list').getByText('Old invoice', { exact: true }), 45_000);
 }, 180_000);
 

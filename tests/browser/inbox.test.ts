@@ -7,7 +7,7 @@ import { createUser, findUserByEmail } from '@/lib/users/service';
 import { mailFolders } from '@/db/schema';
 import { setFoldersSelected } from '@/lib/mail/mailbox';
 import { eq } from 'drizzle-orm';
-import { expectHidden, expectVisible, launchChromium, newContext, screenshotPath } from '../harness/browser';
+import { connectMailboxManually, expectHidden, expectVisible, launchChromium, newContext, screenshotPath } from '../harness/browser';
 import { startBrowserTestApp, type BrowserTestApp } from '../harness/browser-app';
 import { deliverToMaildir } from '../harness/mail-servers';
 
@@ -107,17 +107,7 @@ describe('the Inbox after connecting a mailbox', () => {
   let newsletterUrl: string;
 
   it('imports right after connecting and fills the list', async () => {
-    await page.getByLabel('E-mail address').fill(bob.email);
-    await page.getByLabel('Password').fill(bob.password);
-    await page.getByRole('button', { name: 'Connect' }).click();
-    const form = page.getByTestId('manual-settings-form');
-    await expectVisible(form, 30_000);
-    for (const [protocol, port] of [['imap', servers.imapTlsPort], ['smtp', servers.smtpTlsPort]] as const) {
-      const section = page.getByTestId(`${protocol}-settings`);
-      await section.getByLabel(/server$/).fill(`${servers.host}:${port}`);
-      await section.getByRole('checkbox').check();
-    }
-    await form.getByRole('button', { name: 'Connect' }).click();
+    await connectMailboxManually(page, servers, bob);
     const list = page.getByTestId('message-list');
     await expectVisible(list.getByText('Contract attached'), 45_000);
     await expectVisible(list.getByText('Newsletter with tricks'));

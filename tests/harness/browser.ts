@@ -64,3 +64,25 @@ export async function answerEmailClientQuestion(page: Page, choice: 'CRM Inbox' 
   await question.getByRole('button', { name: choice }).click();
   await expectHidden(question);
 }
+
+/**
+ * Connects a test mailbox from the Inbox's first screen: the address and password first; detection
+ * fails for the test domains, so the manual form then takes the harness's servers with SSL on.
+ */
+export async function connectMailboxManually(
+  page: Page,
+  servers: { host: string; imapTlsPort: number; smtpTlsPort: number },
+  mailbox: { email: string; password: string },
+): Promise<void> {
+  await page.getByLabel('E-mail address').fill(mailbox.email);
+  await page.getByLabel('Password').fill(mailbox.password);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  const form = page.getByTestId('manual-settings-form');
+  await expectVisible(form, 30_000);
+  for (const [protocol, port] of [['imap', servers.imapTlsPort], ['smtp', servers.smtpTlsPort]] as const) {
+    const section = page.getByTestId(`${protocol}-settings`);
+    await section.getByLabel(/server$/).fill(`${servers.host}:${port}`);
+    await section.getByRole('checkbox').check();
+  }
+  await form.getByRole('button', { name: 'Connect' }).click();
+}

@@ -3,10 +3,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { mailAccountSync, mailFolders, mailMessages } from '@/db/schema';
-import { saveMailAccount } from '@/lib/mail/account';
 import { runImportPass } from '@/lib/mail/sync';
-import { createUser } from '@/lib/users/service';
 import { freshPostgres } from '../harness/databases';
+import { aliceAccountOnOwnServers } from '../harness/mail-accounts';
 import { startMailServers, type MailServers } from '../harness/mail-servers';
 
 const MESSAGES = 2000;
@@ -34,20 +33,7 @@ describe('Dovecot restarted in the middle of an import', () => {
       const raw = `From: bob@example.test\r\nTo: ${alice.email}\r\nSubject: Restart ${index}\r\nMessage-ID: <restart-${index}-${folder}@example.test>\r\n\r\nMessage ${index}.\r\n${filler}\r\n`;
       await servers.deliver(raw, alice.email, { folder, flags: '' });
     }
-    const user = await createUser(handle.db, { name: 'Restart', email: `restart-${crypto.randomBytes(4).toString('hex')}@crm.test`, password: 'restart password 1', role: 'member' });
-    // The plain port: this instance's CA is not the one the test workers trust.
-    const settings = { host: servers.host, port: servers.imapPlainPort, tls: 'none' as const, username: alice.email, password: alice.password };
-    const account = await saveMailAccount(handle.db, user.id, {
-      emailAddress: alice.email,
-      displayName: 'Alice',
-      imap: settings,
-      smtp: { ...settings, port: servers.smtpPlainPort },
-      source: 'manual',
-    });
-    await handle.db.insert(mailFolders).values([
-      { accountId: account.id, path: 'INBOX', name: 'INBOX', delimiter: '/', selectedForImport: false },
-      { accountId: account.id, path: folder, name: folder, delimiter: '/', selectedForImport: true },
-    ]);
+    const account = await aliceAccountOnOwnServers(handle.db, servers, [folder]);
     const count = async () => {
       const [row] = await handle.db
         .select({ total: sql<number>`count(*)::int`, distinct: sql<number>`count(distinct ${mailMessages.uid})::int` })

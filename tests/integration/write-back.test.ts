@@ -5,13 +5,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Database } from '@/db';
 import type { DatabaseHandle } from '@/db/client';
 import { mailAccountSync, mailFolders, mailMessages, mailPendingOperations, type MailAccount } from '@/db/schema';
-import { saveMailAccount } from '@/lib/mail/account';
 import { changeMessages, listDroppedChanges } from '@/lib/mail/mailbox';
 import { runImportPass, type ImportPassOptions } from '@/lib/mail/sync';
 import { createUser } from '@/lib/users/service';
 import { describeOnEachDatabase, freshPostgres } from '../harness/databases';
 import { withImapClient } from '../harness/imap-client';
-import { aliceAccountImporting } from '../harness/mail-accounts';
+import { aliceAccountImporting, aliceAccountOnOwnServers } from '../harness/mail-accounts';
 import { deliverToMaildir, startMailServers, type MailServers } from '../harness/mail-servers';
 
 const servers = inject('mailServers');
@@ -215,24 +214,12 @@ describe('a change made while the mail server is down', () => {
     const folder = unique('down');
     const messageId = `${unique('down')}@example.test`;
     await own.deliver(rawMessage('Written while down', messageId), ownAlice.email, { folder, flags: '' });
-    const user = await createUser(handle.db, { name: 'Down', email: `${unique('down')}@crm.test`, password: 'down password 1', role: 'member' });
-    const settings = { host: own.host, port: own.imapPlainPort, tls: 'none' as const, username: ownAlice.email, password: ownAlice.password };
-    const account = await saveMailAccount(handle.db, user.id, {
-      emailAddress: ownAlice.email,
-      displayName: 'Alice',
-      imap: settings,
-      smtp: { ...settings, port: own.smtpPlainPort },
-      source: 'manual',
-    });
-    await handle.db.insert(mailFolders).values([
-      { accountId: account.id, path: 'INBOX', name: 'INBOX', delimiter: '/', selectedForImport: false },
-      { accountId: account.id, path: folder, name: folder, delimiter: '/', selectedForImport: true },
-    ]);
+    const account = await aliceAccountOnOwnServers(handle.db, own, [folder]);
     await importNow(handle.db, account);
     const message = (await localMessage(handle.db, account, messageId))!;
 
     await own.stopImap();
-    await changeMessages(handle.db, user.id, [message.id], { kind: 'flagged', value: true });
+    await changeMessages(handle.db, account.userId, [message.id], { kind: 'flagged', value: true });
     expect(await importNow(handle.db, account)).toMatchObject({ outcome: 'failed' });
     const [kept] = await handle.db.select().from(mailPendingOperations).where(eq(mailPendingOperations.accountId, account.id));
     expect(kept).toMatchObject({ kind: 'flags', droppedAt: null });

@@ -5,7 +5,7 @@ import { requireUser } from '@/lib/auth/session';
 import { getMailAccount } from '@/lib/mail/account';
 import { PageHeader } from '@/lib/ui/empty-state';
 import { ConnectMailbox } from '@/lib/ui/mail/connect-mailbox';
-import { InboxHeaderLinks, InboxView } from '@/lib/ui/mail/inbox-view';
+import { InboxPageHeader, InboxView } from '@/lib/ui/mail/inbox-view';
 import { readListState } from '@/lib/ui/mail/list-state';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -17,7 +17,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function InboxPage({ searchParams }: Props) {
   const user = await requireUser();
   const db = await getDb();
-  const [t, nav, account, params] = await Promise.all([getTranslations('mailView'), getTranslations('nav'), getMailAccount(db, user.id), searchParams]);
+  const [nav, account, params] = await Promise.all([getTranslations('nav'), getMailAccount(db, user.id), searchParams]);
 
   if (!account) {
     return (
@@ -30,9 +30,7 @@ export default async function InboxPage({ searchParams }: Props) {
 
   return (
     <>
-      <PageHeader title={nav('inbox')}>
-        <InboxHeaderLinks write={t('write')} options={t('emailOptions')} />
-      </PageHeader>
+      <InboxPageHeader />
       <InboxView db={db} user={user} account={account} state={readListState(params)} />
     </>
   );

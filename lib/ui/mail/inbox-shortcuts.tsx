@@ -1,7 +1,8 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
-import { useEffect, useRef, useState } from 'react';
+import { useRef } from 'react';
+import { useKeyboardShortcuts } from './use-keyboard-shortcuts';
 
 const SHORTCUTS = ['j', 'k', 'enter', 'x', 's', 'hash', 'r', 'a', 'f', 'u', 'slash', 'question'] as const;
 const KEY_LABEL: Record<(typeof SHORTCUTS)[number], string> = {
@@ -23,28 +24,18 @@ const KEY_LABEL: Record<(typeof SHORTCUTS)[number], string> = {
 export function InboxShortcuts() {
   const t = useTranslations('mailView');
   const dialog = useRef<HTMLDialogElement>(null);
-  const [, setOpen] = useState(false);
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement | null;
-      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-      if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
-      if (event.key === '/') {
-        const search = document.querySelector<HTMLInputElement>('[data-shortcut="search"]');
-        if (!search) return;
-        event.preventDefault();
-        search.focus();
-      } else if (event.key === '?') {
-        event.preventDefault();
-        dialog.current?.showModal();
-        setOpen(true);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  useKeyboardShortcuts((key) => {
+    if (key === '/') {
+      const search = document.querySelector<HTMLInputElement>('[data-shortcut="search"]');
+      search?.focus();
+      return search !== null;
+    }
+    if (key !== '?') return false;
+    dialog.current?.showModal();
+    return true;
+  });
   return (
-    <dialog ref={dialog} aria-labelledby="shortcuts-title" className="w-[min(24rem,calc(100vw-2rem))] rounded-lg p-0 backdrop:bg-slate-900/40" onClose={() => setOpen(false)}>
+    <dialog ref={dialog} aria-labelledby="shortcuts-title" className="w-[min(24rem,calc(100vw-2rem))] rounded-lg p-0 backdrop:bg-slate-900/40">
       <div className="flex flex-col gap-3 p-5">
         <h2 id="shortcuts-title" className="text-lg font-semibold">
           {t('shortcuts.title')}

@@ -12,7 +12,7 @@ import {
   listMessages,
   type FolderListEntry,
 } from '@/lib/mail/mailbox';
-import { EmptyState } from '@/lib/ui/empty-state';
+import { EmptyState, PageHeader } from '@/lib/ui/empty-state';
 import { FormAlert } from '@/lib/ui/form';
 import { DroppedChangesNotice } from './dropped-changes-notice';
 import { FolderNav } from './folder-nav';
@@ -190,16 +190,21 @@ export async function InboxView({
   );
 }
 
-/** Write and E-mail options, in the Inbox's header. */
-export function InboxHeaderLinks({ write, options }: { write: string; options: string }) {
+/** The Inbox's title with Write and E-mail options; on a phone an open message goes without it, to keep the screen for the mail. */
+export async function InboxPageHeader({ hiddenOnPhone = false }: { hiddenOnPhone?: boolean }) {
+  const [t, nav] = await Promise.all([getTranslations('mailView'), getTranslations('nav')]);
   return (
-    <div className="flex gap-4 text-sm">
-      <Link href="/inbox/compose" className="inline-flex min-h-10 items-center font-medium text-indigo-700 hover:underline">
-        {write}
-      </Link>
-      <Link href="/settings/email" className="inline-flex min-h-10 items-center font-medium text-indigo-700 hover:underline">
-        {options}
-      </Link>
+    <div className={hiddenOnPhone ? 'hidden lg:block' : undefined}>
+      <PageHeader title={nav('inbox')}>
+        <div className="flex gap-4 text-sm">
+          <Link href="/inbox/compose" className="inline-flex min-h-10 items-center font-medium text-indigo-700 hover:underline">
+            {t('write')}
+          </Link>
+          <Link href="/settings/email" className="inline-flex min-h-10 items-center font-medium text-indigo-700 hover:underline">
+            {t('emailOptions')}
+          </Link>
+        </div>
+      </PageHeader>
     </div>
   );
 }

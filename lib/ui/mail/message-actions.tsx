@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
 import { useEffect } from 'react';
+import { useKeyboardShortcuts } from './use-keyboard-shortcuts';
 import { FlagIcon, MoveSelect, ToolbarButton, type MoveTarget } from './message-list';
 import { useMessageChanges } from './use-message-changes';
 
@@ -44,43 +45,16 @@ export function MessageActions({
     void apply([messageId], { change: 'delete' }).then((ok) => ok && router.push(afterLeaving));
   };
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement | null;
-      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-      if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
-      const go = (href: string | null) => {
-        if (href) router.push(href);
-      };
-      switch (event.key) {
-        case 'r':
-          go(links.reply);
-          break;
-        case 'a':
-          go(links.replyAll);
-          break;
-        case 'f':
-          go(links.forward);
-          break;
-        case 'u':
-          go(links.list);
-          break;
-        case 'j':
-          go(links.older);
-          break;
-        case 'k':
-          go(links.newer);
-          break;
-        case '#':
-          remove();
-          break;
-        default:
-          return;
-      }
-      event.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+  useKeyboardShortcuts((key) => {
+    const targets: Record<string, string | null> = { r: links.reply, a: links.replyAll, f: links.forward, u: links.list, j: links.older, k: links.newer };
+    if (key === '#') {
+      remove();
+      return true;
+    }
+    if (!(key in targets)) return false;
+    const href = targets[key];
+    if (href) router.push(href);
+    return true;
   });
 
   const linkClass = 'inline-flex min-h-10 items-center rounded-md border border-slate-300 px-3 text-sm font-medium text-slate-800 hover:bg-slate-100';

@@ -3,7 +3,8 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
-import { useCallback, useEffect, useRef, useState, useTransition } from 'react';
+import { useCallback, useRef, useState, useTransition } from 'react';
+import { useKeyboardShortcuts } from './use-keyboard-shortcuts';
 import { useMessageChanges, type ListChange } from './use-message-changes';
 
 export interface MessageRow {
@@ -26,11 +27,6 @@ export interface MessageRow {
 export interface MoveTarget {
   id: string;
   label: string;
-}
-
-function isTyping(target: EventTarget | null): boolean {
-  const element = target as HTMLElement | null;
-  return !!element && (element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName));
 }
 
 /**
@@ -79,43 +75,38 @@ export function MessageList({
     [apply, inTrash, t],
   );
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) return;
-      const row = rows[focusIndex];
-      const focusRow = (index: number) => {
-        const bounded = Math.min(rows.length - 1, Math.max(0, index));
-        setFocusIndex(bounded);
-        rowRefs.current[bounded]?.focus();
-      };
-      switch (event.key) {
-        case 'j':
-          focusRow(focusIndex + 1);
-          break;
-        case 'k':
-          focusRow(focusIndex - 1);
-          break;
-        case 'x':
-          if (row) toggle(row.id);
-          break;
-        case 's':
-          if (row) run([row.id], { change: row.flagged ? 'unflag' : 'flag' });
-          break;
-        case '#':
-          run(visibleSelection.length > 0 ? visibleSelection : row ? [row.id] : [], { change: 'delete' });
-          break;
-        case 'Enter':
-          if (row && document.activeElement === document.body) startTransition(() => router.push(row.href));
-          else return;
-          break;
-        default:
-          return;
-      }
-      event.preventDefault();
+  useKeyboardShortcuts((key) => {
+    const row = rows[focusIndex];
+    const focusRow = (index: number) => {
+      const bounded = Math.min(rows.length - 1, Math.max(0, index));
+      setFocusIndex(bounded);
+      rowRefs.current[bounded]?.focus();
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [rows, focusIndex, toggle, run, visibleSelection, router]);
+    switch (key) {
+      case 'j':
+        focusRow(focusIndex + 1);
+        return true;
+      case 'k':
+        focusRow(focusIndex - 1);
+        return true;
+      case 'x':
+        if (row) toggle(row.id);
+        return true;
+      case 's':
+        if (row) run([row.id], { change: row.flagged ? 'unflag' : 'flag' });
+        return true;
+      case '#':
+        run(visibleSelection.length > 0 ? visibleSelection : row ? [row.id] : [], { change: 'delete' });
+        return true;
+      case 'Enter':
+        // A focused row's link opens itself; this is for Enter before any row has focus.
+        if (!row || document.activeElement !== document.body) return false;
+        startTransition(() => router.push(row.href));
+        return true;
+      default:
+        return false;
+    }
+  });
 
   const allSelected = visibleSelection.length === rows.length && rows.length > 0;
   const selection = visibleSelection;

@@ -8,9 +8,8 @@ import { requireUser } from '@/lib/auth/session';
 import { getMailAccount } from '@/lib/mail/account';
 import { getConversation, getMessage, trustsSenderImages } from '@/lib/mail/mailbox';
 import { getPreferences } from '@/lib/preferences/service';
-import { PageHeader } from '@/lib/ui/empty-state';
 import { ConversationView } from '@/lib/ui/mail/conversation-view';
-import { InboxHeaderLinks, InboxView } from '@/lib/ui/mail/inbox-view';
+import { InboxPageHeader, InboxView } from '@/lib/ui/mail/inbox-view';
 import { listQuery, readListState } from '@/lib/ui/mail/list-state';
 
 type Props = { params: Promise<{ threadId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -40,12 +39,10 @@ export default async function ConversationPage({ params, searchParams }: Props) 
   const user = await requireUser();
   const db = await getDb();
   const threadId = await threadIdOf(params);
-  const [messages, account, preferences, t, nav, query, requestHeaders] = await Promise.all([
+  const [messages, account, preferences, query, requestHeaders] = await Promise.all([
     loadConversation(threadId),
     getMailAccount(db, user.id),
     getPreferences(db, user.id),
-    getTranslations('mailView'),
-    getTranslations('nav'),
     searchParams,
     headers(),
   ]);
@@ -60,11 +57,7 @@ export default async function ConversationPage({ params, searchParams }: Props) 
 
   return (
     <>
-      <div className="hidden lg:block">
-        <PageHeader title={nav('inbox')}>
-          <InboxHeaderLinks write={t('write')} options={t('emailOptions')} />
-        </PageHeader>
-      </div>
+      <InboxPageHeader hiddenOnPhone />
       <InboxView db={db} user={user} account={account} state={listState} openThreadId={threadId}>
         <ConversationView
           messages={messages}

@@ -8,8 +8,7 @@ import { requireUser } from '@/lib/auth/session';
 import { getMailAccount } from '@/lib/mail/account';
 import { getMessage, listFolders, neighboursInList, trustsSenderImages } from '@/lib/mail/mailbox';
 import { getPreferences } from '@/lib/preferences/service';
-import { PageHeader } from '@/lib/ui/empty-state';
-import { folderLabel, InboxHeaderLinks, InboxView } from '@/lib/ui/mail/inbox-view';
+import { folderLabel, InboxPageHeader, InboxView } from '@/lib/ui/mail/inbox-view';
 import { listQuery, listScope, readListState } from '@/lib/ui/mail/list-state';
 import { MessageView } from '@/lib/ui/mail/message-view';
 
@@ -31,13 +30,12 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function MessagePage({ params, searchParams }: Props) {
   const user = await requireUser();
   const db = await getDb();
-  const [message, account, preferences, folders, t, nav, query, requestHeaders] = await Promise.all([
+  const [message, account, preferences, folders, t, query, requestHeaders] = await Promise.all([
     loadMessage((await params).messageId),
     getMailAccount(db, user.id),
     getPreferences(db, user.id),
     listFolders(db, user.id),
     getTranslations('mailView'),
-    getTranslations('nav'),
     searchParams,
     headers(),
   ]);
@@ -54,11 +52,7 @@ export default async function MessagePage({ params, searchParams }: Props) {
 
   return (
     <>
-      <div className="hidden lg:block">
-        <PageHeader title={nav('inbox')}>
-          <InboxHeaderLinks write={t('write')} options={t('emailOptions')} />
-        </PageHeader>
-      </div>
+      <InboxPageHeader hiddenOnPhone />
       <InboxView db={db} user={user} account={account} state={listState} openMessageId={message.id}>
         <MessageView
           message={message}
