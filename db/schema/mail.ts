@@ -154,10 +154,12 @@ export const mailMessages = pgTable(
   (table) => [
     unique('mail_messages_folder_uid_unique').on(table.folderId, table.uidValidity, table.uid),
     // Keyset paging: (received_at, id) in both directions, per folder and (for search) per account.
-    index('mail_messages_account_received_idx').on(table.accountId, table.receivedAt.desc(), table.id.desc()),
-    index('mail_messages_folder_received_idx').on(table.folderId, table.receivedAt.desc(), table.id.desc()),
+    // Ascending on purpose: read backwards it is exactly ORDER BY received_at DESC, id DESC (whose
+    // nulls come first), which Drizzle's .desc() index (DESC NULLS LAST) cannot serve without a sort.
+    index('mail_messages_account_received_idx').on(table.accountId, table.receivedAt, table.id),
+    index('mail_messages_folder_received_idx').on(table.folderId, table.receivedAt, table.id),
     // Conversation view: a thread's newest message in a folder, and a thread's size in the account.
-    index('mail_messages_folder_thread_idx').on(table.folderId, table.threadId, table.receivedAt.desc(), table.id.desc()),
+    index('mail_messages_folder_thread_idx').on(table.folderId, table.threadId, table.receivedAt, table.id),
     index('mail_messages_account_thread_idx').on(table.accountId, table.threadId),
     // Unread counts read only the unread messages.
     index('mail_messages_unread_idx')
