@@ -26,12 +26,12 @@ CREATE TABLE "mail_trusted_senders" (
 --> statement-breakpoint
 DROP INDEX "mail_messages_account_received_idx";--> statement-breakpoint
 DROP INDEX "mail_messages_folder_received_idx";--> statement-breakpoint
+ALTER TABLE "mail_folders" ADD COLUMN "unread_count" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "mail_pending_operations" ADD CONSTRAINT "mail_pending_operations_account_id_mail_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."mail_accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "mail_pending_operations" ADD CONSTRAINT "mail_pending_operations_message_id_mail_messages_id_fk" FOREIGN KEY ("message_id") REFERENCES "public"."mail_messages"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "mail_trusted_senders" ADD CONSTRAINT "mail_trusted_senders_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "mail_pending_operations_account_idx" ON "mail_pending_operations" USING btree ("account_id","created_at");--> statement-breakpoint
 CREATE INDEX "mail_pending_operations_message_idx" ON "mail_pending_operations" USING btree ("message_id");--> statement-breakpoint
 CREATE INDEX "mail_messages_folder_thread_idx" ON "mail_messages" USING btree ("folder_id","thread_id","received_at","id");--> statement-breakpoint
-CREATE INDEX "mail_messages_unread_idx" ON "mail_messages" USING btree ("account_id","folder_id") WHERE not ('\Seen' = any("mail_messages"."flags"));--> statement-breakpoint
 CREATE INDEX "mail_messages_account_received_idx" ON "mail_messages" USING btree ("account_id","received_at","id");--> statement-breakpoint
 CREATE INDEX "mail_messages_folder_received_idx" ON "mail_messages" USING btree ("folder_id","received_at","id");

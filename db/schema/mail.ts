@@ -89,6 +89,12 @@ export const mailFolders = pgTable(
     /** … and has imported every matching UID at or above this one (it works from the newest down). */
     fillBelowUid: bigint('fill_below_uid', { mode: 'number' }),
     lastSyncedAt: timestamp('last_synced_at', { withTimezone: true }),
+    /**
+     * Messages without \\Seen in the folder, kept by statement-level triggers on mail_messages
+     * (migration 0004), so the folder list reads a number instead of counting a large folder's unread
+     * mail on every page.
+     */
+    unreadCount: integer('unread_count').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [unique('mail_folders_account_path_unique').on(table.accountId, table.path)],
@@ -161,10 +167,6 @@ export const mailMessages = pgTable(
     // Conversation view: a thread's newest message in a folder, and a thread's size in the account.
     index('mail_messages_folder_thread_idx').on(table.folderId, table.threadId, table.receivedAt, table.id),
     index('mail_messages_account_thread_idx').on(table.accountId, table.threadId),
-    // Unread counts read only the unread messages.
-    index('mail_messages_unread_idx')
-      .on(table.accountId, table.folderId)
-      .where(sql`not ('\\Seen' = any(${table.flags}))`),
     index('mail_messages_account_message_id_idx').on(table.accountId, table.messageId),
     index('mail_messages_search_idx').using('gin', table.search),
   ],

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Database } from '@/db';
@@ -233,5 +233,56 @@ describe('a change made while the mail server is down', () => {
     });
     expect(flags).toEqual(['\\Flagged']);
     expect(await handle.db.select().from(mailPendingOperations).where(eq(mailPendingOperations.accountId, account.id))).toEqual([]);
+  });
+});
+
+describeOnEachDatabase('unread counts kept on the folders', (open) => {
+  let handle: DatabaseHandle;
+  beforeAll(async () => {
+    handle = await open();
+  });
+  afterAll(async () => {
+    await handle?.close();
+  });
+
+  /** What the triggers keep, next to what counting says. */
+  async function counts(db: Database, account: MailAccount) {
+    const rows = await db
+      .select({
+        path: mailFolders.path,
+        kept: mailFolders.unreadCount,
+        counted: sql<number>`(select count(*) from mail_messages m where m.folder_id = mail_folders.id and not ('\\Seen' = any(m.flags)))::integer`,
+      })
+      .from(mailFolders)
+      .where(eq(mailFolders.accountId, account.id));
+    return Object.fromEntries(rows.map((row) => [row.path, { kept: row.kept, counted: row.counted }]));
+  }
+
+  it('follow imports, reading, flag changes, moves and deletions', async () => {
+    const folder = unique('unread');
+    const target = unique('unread-target');
+    for (const [index, seen] of [false, false, true].entries()) {
+      await deliverToMaildir(aliceMaildir, rawMessage(`Unread ${index}`, `${unique('unread')}@example.test`), { folder, flags: seen ? 'S' : '' });
+    }
+    await deliverToMaildir(aliceMaildir, rawMessage('Target', `${unique('unread')}@example.test`), { folder: target, flags: '' });
+    const account = await aliceAccountImporting(handle.db, [folder, target]);
+    await importNow(handle.db, account);
+    expect((await counts(handle.db, account))[folder]).toEqual({ kept: 2, counted: 2 });
+
+    const [first, second] = await handle.db
+      .select({ id: mailMessages.id })
+      .from(mailMessages)
+      .innerJoin(mailFolders, eq(mailFolders.id, mailMessages.folderId))
+      .where(and(eq(mailFolders.path, folder), eq(mailFolders.accountId, account.id), sql`not ('\\Seen' = any(${mailMessages.flags}))`));
+    await changeMessages(handle.db, account.userId, [first!.id], { kind: 'seen', value: true });
+    expect((await counts(handle.db, account))[folder]).toEqual({ kept: 1, counted: 1 });
+    await changeMessages(handle.db, account.userId, [second!.id], { kind: 'move', destinationFolderId: await folderId(handle.db, account, target) });
+    const moved = await counts(handle.db, account);
+    expect(moved[folder]).toEqual({ kept: 0, counted: 0 });
+    expect(moved[target]).toEqual({ kept: 2, counted: 2 });
+    await importNow(handle.db, account);
+    await changeMessages(handle.db, account.userId, [second!.id], { kind: 'delete' });
+    await importNow(handle.db, account);
+    for (const { kept, counted } of Object.values(await counts(handle.db, account))) expect(kept).toBe(counted);
   });
 });

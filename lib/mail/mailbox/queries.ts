@@ -7,16 +7,10 @@ import { ownAccount } from './own-account';
 
 /**
  * Every folder of the account for the Inbox's folder list: imported ones first by kind, with their
- * unread counts (from a partial index of unread messages, so counting costs what there is unread,
- * not what the folder holds), and the others, which the user can switch on from there.
+ * unread counts (kept on the folder row by triggers, so reading them costs nothing however large the
+ * folder), and the others, which the user can switch on from there.
  */
 export async function listFolders(db: Database, userId: string) {
-  const unread = db
-    .select({ folderId: mailMessages.folderId, unread: sql<number>`count(*)::integer`.as('unread') })
-    .from(mailMessages)
-    .where(and(eq(mailMessages.accountId, ownAccount(userId)), sql`not ('\\Seen' = any(${mailMessages.flags}))`))
-    .groupBy(mailMessages.folderId)
-    .as('unread');
   return db
     .select({
       id: mailFolders.id,
@@ -25,10 +19,9 @@ export async function listFolders(db: Database, userId: string) {
       specialUse: mailFolders.specialUse,
       selectedForImport: mailFolders.selectedForImport,
       imported: sql<boolean>`${mailFolders.importedSince} is not null`,
-      unread: sql<number>`coalesce(${unread.unread}, 0)::integer`,
+      unread: mailFolders.unreadCount,
     })
     .from(mailFolders)
-    .leftJoin(unread, eq(unread.folderId, mailFolders.id))
     .where(eq(mailFolders.accountId, ownAccount(userId)))
     .orderBy(
       sql`case ${mailFolders.specialUse} when 'inbox' then 0 when 'drafts' then 1 when 'sent' then 2 when 'archive' then 3 when 'junk' then 4 when 'trash' then 5 else 6 end`,
