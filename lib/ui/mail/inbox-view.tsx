@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { getFormatter, getTranslations } from 'next-intl/server';
-import type { ReactNode } from 'react';
+import { cache, type ReactNode } from 'react';
 import type { Database } from '@/db';
 import type { MailAccount, User } from '@/db/schema';
 import { env } from '@/lib/env';
@@ -22,6 +22,9 @@ import { listDateLabel } from './list-dates';
 import { listQuery, listScope, pageDirection, type InboxListState } from './list-state';
 import { MessageList, type MessageRow } from './message-list';
 import { RefreshWhileImporting } from './refresh-while-importing';
+
+/** The folder list, read once per request although the page and the Inbox beside it both need it. */
+export const foldersOfUser = cache((db: Database, userId: string) => listFolders(db, userId));
 
 export function folderLabel(folder: Pick<FolderListEntry, 'specialUse' | 'name'>, t: (key: string) => string): string {
   return folder.specialUse ? t(`folder.${folder.specialUse}`) : folder.name;
@@ -52,7 +55,7 @@ export async function InboxView({
   const [t, format, folders, importState, dropped] = await Promise.all([
     getTranslations('mailView'),
     getFormatter(),
-    listFolders(db, user.id),
+    foldersOfUser(db, user.id),
     getImportState(db, user.id),
     listDroppedChanges(db, user.id),
   ]);

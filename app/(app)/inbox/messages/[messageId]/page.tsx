@@ -6,9 +6,9 @@ import { getTranslations } from 'next-intl/server';
 import { getDb } from '@/db';
 import { requireUser } from '@/lib/auth/session';
 import { getMailAccount } from '@/lib/mail/account';
-import { getMessage, listFolders, neighboursInList, trustsSenderImages } from '@/lib/mail/mailbox';
+import { getMessage, neighboursInList, trustsSenderImages } from '@/lib/mail/mailbox';
 import { getPreferences } from '@/lib/preferences/service';
-import { folderLabel, InboxPageHeader, InboxView } from '@/lib/ui/mail/inbox-view';
+import { folderLabel, foldersOfUser, InboxPageHeader, InboxView } from '@/lib/ui/mail/inbox-view';
 import { listQuery, listScope, readListState } from '@/lib/ui/mail/list-state';
 import { MessageView } from '@/lib/ui/mail/message-view';
 
@@ -34,7 +34,7 @@ export default async function MessagePage({ params, searchParams }: Props) {
     loadMessage((await params).messageId),
     getMailAccount(db, user.id),
     getPreferences(db, user.id),
-    listFolders(db, user.id),
+    foldersOfUser(db, user.id),
     getTranslations('mailView'),
     searchParams,
     headers(),
