@@ -44,3 +44,11 @@ export const newAccountSchema = z
     confirmPassword: z.string(),
   })
   .refine((value) => value.password === value.confirmPassword, { message: 'passwordsDiffer', path: ['confirmPassword'] });
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string().min(1, 'passwordRequired').max(1024, 'passwordTooLong'),
+    newPassword: newPasswordField,
+    confirmPassword: z.string(),
+  })
+  .refine((value) => value.newPassword === value.confirmPassword, { message: 'passwordsDiffer', path: ['confirmPassword'] });
