@@ -5,7 +5,7 @@
  *
  * - On Vercel, the platform's `x-vercel-forwarded-for` (its edge overwrites whatever the client sent).
  * - The standalone server (`npm start`, the container, the tests) is started with
- *   scripts/peer-address.cjs, which records the TCP peer's address in `x-crm-peer-address` and the
+ *   scripts/peer-address.mjs, which records the TCP peer's address in `x-crm-peer-address` and the
  *   X-Forwarded-For the request arrived with in `x-crm-forwarded-for`, overwriting any client-sent
  *   headers of those names. Each of the `trustedProxyHops` proxies in front of the app appends the
  *   address it saw, so the client is that many entries left of the peer; with 0 (the default, no
