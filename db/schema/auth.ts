@@ -1,5 +1,5 @@
 import { relations } from 'drizzle-orm';
-import { boolean, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { mailAccounts } from './mail';
 import { userPreferences } from './preferences';
 
@@ -21,8 +21,9 @@ export const users = pgTable('users', {
 });
 
 /**
- * Failed sign-in counters, one row per throttled key (`account:<email>` or `client:<address>`).
- * Kept in the database so every app instance sees the same counts.
+ * Failed sign-in counters, one row per throttled key (`pair:<email>|<client address>` or
+ * `client:<address>`; see lib/auth/throttle.ts): the run's failures, when the run started, and until
+ * when the next try must wait. Kept in the database so every app instance sees the same counts.
  */
 export const loginThrottle = pgTable('login_throttle', {
   key: text('key').primaryKey(),
@@ -31,6 +32,26 @@ export const loginThrottle = pgTable('login_throttle', {
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
 });
 
+/**
+ * One row per signed-in browser. The session cookie (a JWT: the credentials provider requires it)
+ * carries only this row's random id; every request looks the row up, so deleting it ends that
+ * session at once (sign-out), and deleting a user's rows ends all of theirs (deactivation, a
+ * password change, "sign out everywhere").
+ */
+export const userSessions = pgTable(
+  'user_sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Refreshed at most hourly; a session unused for the cookie's lifetime is no longer accepted. */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('user_sessions_user_id_idx').on(table.userId)],
+);
+
 export const usersRelations = relations(users, ({ one }) => ({
   preferences: one(userPreferences),
   mailAccount: one(mailAccounts),
@@ -38,5 +59,6 @@ export const usersRelations = relations(users, ({ one }) => ({
 
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
+export type UserSession = typeof userSessions.$inferSelect;
 export type UserRole = (typeof userRole.enumValues)[number];
 export type Locale = (typeof locale.enumValues)[number];

@@ -2,13 +2,16 @@
 
 import { CredentialsSignin } from 'next-auth';
 import { redirect } from 'next/navigation';
-import { publicAction } from '@/lib/actions/action';
+import { z } from 'zod';
+import { authenticatedAction, publicAction } from '@/lib/actions/action';
 import { UserFacingError } from '@/lib/actions/errors';
 import { rememberLocale } from '@/lib/i18n/cookie';
-import { createFirstAdmin, findUserByEmail } from '@/lib/users/service';
+import { changePassword, createFirstAdmin, findUserByEmail } from '@/lib/users/service';
 import type { Database } from '@/db';
 import { signIn, signOut } from './index';
-import { newAccountSchema, signInSchema } from './schemas';
+import { changePasswordSchema, newAccountSchema, signInSchema } from './schemas';
+import { currentSessionId } from './session';
+import { endAllUserSessions } from './sessions';
 
 async function signInOrExplain(db: Database, email: string, password: string, returnPath: string): Promise<never> {
   try {
@@ -40,3 +43,16 @@ export const signOutAction = async () => {
   await signOut({ redirectTo: '/sign-in' });
 };
 
+
+/** Changing the password ends every other session of the user (lib/users/service.ts); this one stays. */
+export const changePasswordAction = authenticatedAction('auth.changePassword', changePasswordSchema, async (input, { db, user }) => {
+  await changePassword(db, user.id, input, await currentSessionId());
+  return { changed: true };
+});
+
+/** Ends all of the user's sessions on every device, this one too, and leads to the sign-in page. */
+export const signOutEverywhereAction = authenticatedAction('auth.signOutEverywhere', z.object({}), async (_input, { db, user }) => {
+  await endAllUserSessions(db, user.id);
+  await signOut({ redirectTo: '/sign-in' });
+  return { signedOut: true };
+});

@@ -8,6 +8,24 @@ describe('safeReturnPath', () => {
     ['https://evil.example/', '/inbox'],
     ['//evil.example/', '/inbox'],
     ['/\\evil.example', '/inbox'],
+    // Browsers drop tabs and new lines in URLs and read a backslash as a slash: each of these leads off-site.
+    ['/\t/evil.example/path', '/inbox'],
+    ['/\t\\evil.example/path', '/inbox'],
+    ['/\n/evil.example', '/inbox'],
+    ['/\r\n/evil.example', '/inbox'],
+    ['/ /evil.example', '/inbox'],
+    ['/\u00a0/evil.example', '/inbox'],
+    ['\t//evil.example', '/inbox'],
+    ['/./\t/evil.example', '/inbox'],
+    ['/.//evil.example', '/inbox'],
+    ['/%2e//evil.example', '/inbox'],
+    ['/x/..//evil.example', '/inbox'],
+    ['//evil.example@x/', '/inbox'],
+    ['javascript:alert(1)', '/inbox'],
+    // Same-origin paths come back as the browser would resolve them.
+    ['/inbox/../settings', '/settings'],
+    ['/%09/evil.example', '/%09/evil.example'],
+    ['/inbox?folder=x#top', '/inbox?folder=x#top'],
     [undefined, '/inbox'],
   ])('%s → %s', (input, expected) => expect(safeReturnPath(input)).toBe(expected));
 });

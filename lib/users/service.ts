@@ -1,7 +1,8 @@
 import { asc, count, eq, sql } from 'drizzle-orm';
 import type { Database } from '@/db';
 import { users, type Locale, type User, type UserRole } from '@/db/schema';
-import { hashPassword } from '@/lib/auth/password';
+import { hashPassword, verifyPassword } from '@/lib/auth/password';
+import { endAllUserSessions } from '@/lib/auth/sessions';
 import { UserFacingError } from '@/lib/actions/errors';
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
@@ -75,6 +76,28 @@ export async function setUserActive(db: Database, actor: User, userId: string, i
     .where(eq(users.id, userId))
     .returning({ id: users.id });
   if (result.length === 0) throw new UserFacingError('users.notFound');
+  // A deactivated user's open sessions end now, not when their cookies expire.
+  if (!isActive) await endAllUserSessions(db, userId);
+}
+
+/**
+ * Replaces a user's password after checking the current one, and ends every other session they
+ * have: a password is changed because someone else might know it, so no session opened elsewhere
+ * with the old one survives. `keepSessionId` is the session that just proved the current password.
+ */
+export async function changePassword(
+  db: Database,
+  userId: string,
+  input: { currentPassword: string; newPassword: string },
+  keepSessionId: string | null = null,
+): Promise<void> {
+  const user = await findUserById(db, userId);
+  if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    throw new UserFacingError('currentPasswordWrong', {}, 'currentPassword');
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  await db.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, userId));
+  await endAllUserSessions(db, userId, { keep: keepSessionId });
 }
 
 export async function setUserLocale(db: Database, userId: string, value: Locale | null): Promise<void> {

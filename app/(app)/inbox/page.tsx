@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { getDb } from '@/db';
 import { requireUser } from '@/lib/auth/session';
@@ -19,6 +20,10 @@ export default async function InboxPage({ searchParams }: Props) {
   const db = await getDb();
   const [nav, account, params] = await Promise.all([getTranslations('nav'), getMailAccount(db, user.id), searchParams]);
 
+  const state = readListState(params);
+  // Malformed parameters are a 404, never a database error.
+  if (!state) notFound();
+
   if (!account) {
     return (
       <>
@@ -31,7 +36,7 @@ export default async function InboxPage({ searchParams }: Props) {
   return (
     <>
       <InboxPageHeader />
-      <InboxView db={db} user={user} account={account} state={readListState(params)} />
+      <InboxView db={db} user={user} account={account} state={state} />
     </>
   );
 }

@@ -1,3 +1,4 @@
+import { parseOptionalUuid, parseSearchText, singleValue, type QueryValue } from '@/lib/http/params';
 import { formatListCursor, parseListCursor, type ListCursor, type ListScope, type PageDirection } from '@/lib/mail/mailbox';
 
 /**
@@ -14,26 +15,28 @@ export interface InboxListState {
   conversations: boolean;
 }
 
-type SearchParams = Record<string, string | string[] | undefined>;
+type SearchParams = Record<string, QueryValue>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAX_SEARCH_LENGTH = 200;
-
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+/** A keyset cursor parameter: undefined when absent, null when malformed. */
+function parseCursorParameter(value: QueryValue): ListCursor | undefined | null {
+  const single = singleValue(value);
+  if (single === undefined || single === null) return single;
+  return parseListCursor(single);
 }
 
-/** Whatever the URL holds: anything malformed is read as absent, never passed on to a query. */
-export function readListState(params: SearchParams): InboxListState {
-  const folder = single(params.folder)?.toLowerCase();
-  const search = single(params.q)?.trim().slice(0, MAX_SEARCH_LENGTH);
-  return {
-    folderId: folder && UUID.test(folder) ? folder : null,
-    search: search ? search : null,
-    before: parseListCursor(single(params.before)),
-    after: parseListCursor(single(params.after)),
-    conversations: single(params.view) === 'conversations',
-  };
+/**
+ * The list the URL asks for, or null when any part of it is malformed (the page answers 404):
+ * nothing malformed is ever passed on to a query.
+ */
+export function readListState(params: SearchParams): InboxListState | null {
+  const folderId = parseOptionalUuid(params.folder);
+  const search = parseSearchText(params.q);
+  const before = parseCursorParameter(params.before);
+  const after = parseCursorParameter(params.after);
+  const view = singleValue(params.view);
+  if (folderId === null || search === null || before === null || after === null || view === null) return null;
+  if (view !== undefined && view !== 'conversations' && view !== 'messages') return null;
+  return { folderId: folderId ?? null, search: search ?? null, before: before ?? null, after: after ?? null, conversations: view === 'conversations' };
 }
 
 export function pageDirection(state: InboxListState): PageDirection {

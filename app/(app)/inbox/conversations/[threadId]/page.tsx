@@ -51,6 +51,7 @@ export default async function ConversationPage({ params, searchParams }: Props) 
   const latest = await getMessage(db, user.id, newest.id);
   if (!latest) notFound();
   const state = readListState(query);
+  if (!state) notFound();
   const listState = state.search || state.folderId ? state : { ...state, folderId: newest.folderId, conversations: true };
   const listParams = listQuery(listState, { before: state.before, after: state.after });
   const trusted = await trustsSenderImages(db, user.id, latest.fromAddresses.map((person) => person.address));

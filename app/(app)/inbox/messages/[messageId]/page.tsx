@@ -5,6 +5,7 @@ import { cache } from 'react';
 import { getTranslations } from 'next-intl/server';
 import { getDb } from '@/db';
 import { requireUser } from '@/lib/auth/session';
+import { parseUuid } from '@/lib/http/params';
 import { getMailAccount } from '@/lib/mail/account';
 import { getMessage, neighboursInList, trustsSenderImages } from '@/lib/mail/mailbox';
 import { getPreferences } from '@/lib/preferences/service';
@@ -14,12 +15,11 @@ import { MessageView } from '@/lib/ui/mail/message-view';
 
 type Props = { params: Promise<{ messageId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The title and the page need the same message: one query per request. */
 const loadMessage = cache(async (messageId: string) => {
   const user = await requireUser();
-  return UUID.test(messageId) ? getMessage(await getDb(), user.id, messageId.toLowerCase()) : undefined;
+  const id = parseUuid(messageId);
+  return id ? getMessage(await getDb(), user.id, id) : undefined;
 });
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -41,6 +41,7 @@ export default async function MessagePage({ params, searchParams }: Props) {
   ]);
   if (!message || !account) notFound();
   const state = readListState(query);
+  if (!state) notFound();
   const listState = state.search || state.folderId ? state : { ...state, folderId: message.folderId };
   const scope = listScope(listState, listState.folderId);
   const [neighbours, trustedSender] = await Promise.all([
