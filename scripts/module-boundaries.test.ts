@@ -12,7 +12,8 @@ async function boundaryErrors(filePath: string, code: string): Promise<string[]>
   return (result?.messages ?? []).filter((message) => message.ruleId === RULE).map((message) => message.message);
 }
 
-describe('module boundaries (eslint.config.mjs)', () => {
+// ESLint's first run loads the whole TypeScript toolchain: seconds on a busy machine.
+describe('module boundaries (eslint.config.mjs)', { timeout: 60_000 }, () => {
   it('refuses a deep import into another module, by alias or relative path', async () => {
     const errors = await boundaryErrors(
       'app/example/page.ts',
