@@ -1,8 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { executeRows } from '@/db/execute';
-import { assertActiveViewer, type Queryable, type Viewer } from '@/lib/crm/shared';
+import { assertActiveViewer, recordQueryLiteral, type Queryable, type Viewer } from '@/lib/crm/shared';
 import type { RecordKind } from '@/lib/crm/timeline';
-import { searchQueryLiteral } from '@/lib/search';
 
 export interface SearchHit {
   kind: RecordKind;
@@ -22,13 +21,13 @@ export interface SearchResults {
 
 /**
  * The top bar's search: companies, contacts (by name, any address, phone), projects and sales,
- * grouped, the first `perKind` of each by name. The query is tokenized by searchQueryLiteral(), as
+ * grouped, the first `perKind` of each by name. The query is tokenized by searchQueryLiteral() (recordQueryLiteral adds a phone number's digits), as
  * the stored vectors were, so accents and Swedish letters behave as in the mail search. Each group
  * is one GIN index scan and a top-N sort of its matches by name (measured by `npm run bench:crm`).
  */
 export async function globalSearch(db: Queryable, viewer: Viewer, text: string, perKind = 5): Promise<SearchResults> {
   await assertActiveViewer(db, viewer);
-  const query = searchQueryLiteral(text);
+  const query = recordQueryLiteral(text);
   const empty: SearchResults = { query: text, companies: [], contacts: [], projects: [], sales: [] };
   if (query === null) return empty;
   const rows = await executeRows<{ kind: RecordKind; id: string; title: string; detail: string | null }>(

@@ -2,4 +2,4 @@
 export { assertActiveViewer, isRecordId, RecordNotFoundError, VersionConflictError, type Queryable, type Transaction, type Viewer } from './access';
 export { decodeCursor, encodeCursor, PAGE_SIZE, type ListPage, type ListSort, type PageCursor } from './paging';
 export { normaliseDomain, normaliseEmailAddress, phoneSearchText, searchVector, sortKeyOf } from './text';
-export { keysetAfter, listSearchCondition } from './query';
+export { keysetAfter, listSearchCondition, recordQueryLiteral } from './query';

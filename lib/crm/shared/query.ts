@@ -1,5 +1,6 @@
 import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { searchQueryLiteral } from '@/lib/search';
+import { phoneSearchText } from './text';
 import type { ListSort, PageCursor } from './paging';
 
 /**
@@ -18,7 +19,21 @@ export function keysetAfter(sort: ListSort, cursor: PageCursor | null, columns: 
  */
 export function listSearchCondition(search: string | undefined, column: AnyColumn): SQL | undefined {
   if (!search?.trim()) return undefined;
-  const query = searchQueryLiteral(search);
+  const query = recordQueryLiteral(search);
   if (query === null) return sql`false`;
   return sql`${column} @@ ${query}::tsquery`;
+}
+
+/**
+ * searchQueryLiteral() of what was typed, and, when it looks like a phone number ("070-123 45",
+ * "+46 70 123"), also its digits as a prefix: phone numbers are stored with a digits-only word too
+ * (phoneSearchText), so a number is found however it was grouped when it was typed in.
+ */
+export function recordQueryLiteral(text: string): string | null {
+  const words = searchQueryLiteral(text);
+  if (!/^[+()0-9\s./-]+$/.test(text.trim())) return words;
+  const digitForms = phoneSearchText(text).split(' ').filter((digits) => digits.length >= 3);
+  if (!digitForms.length) return words;
+  const digits = digitForms.map((form) => `'${form}':*`).join(' | ');
+  return words ? `(${words}) | ${digits}` : digits;
 }
