@@ -1,6 +1,6 @@
 // Browser-safe: the company form's rules, shared by the form and the server actions.
 import { z } from 'zod';
-import { listOf, optionalId, optionalText } from '@/lib/crm/shared/client';
+import { optionalId, optionalText } from '@/lib/crm/shared/client';
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
