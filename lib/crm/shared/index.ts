@@ -3,3 +3,4 @@ export { assertActiveViewer, isRecordId, RecordNotFoundError, VersionConflictErr
 export { decodeCursor, encodeCursor, PAGE_SIZE, type ListPage, type ListSort, type PageCursor } from './paging';
 export { normaliseDomain, normaliseEmailAddress, phoneSearchText, searchVector, sortKeyOf } from './text';
 export { keysetAfter, listSearchCondition, recordQueryLiteral } from './query';
+export { listOwnerChoices } from './owners';
