@@ -66,7 +66,7 @@ function parsePhone(text: string): { number: string; label: string } {
 
 /**
  * What importing the file would do, without writing anything: a row with the `id` of an existing
- * contact updates it; else a row sharing an address with exactly one contact updates that one;
+ * contact updates it; else a row with an address (primary first) that exactly one contact has updates that one;
  * else it creates a contact. The company column is matched by name to an existing company.
  */
 export async function previewContactImport(db: Queryable, viewer: Viewer, bytes: Uint8Array): Promise<ImportPreview<ContactFields>> {
@@ -126,8 +126,9 @@ export async function previewContactImport(db: Queryable, viewer: Viewer, bytes:
     }
     const id = cell(cells, 'id');
     if (existingById.has(id)) return { line, label, action: 'update', reason: { key: 'update.matchedById' }, targetId: id, fields: parsed.data };
-    const matches = new Set(parsed.data.emails.flatMap((email) => [...(contactsByAddress.get(email.address) ?? [])]));
-    if (matches.size === 1) return { line, label, action: 'update', reason: { key: 'update.matchedByEmail' }, targetId: [...matches][0], fields: parsed.data };
+    // The first address (primary first) that exactly one contact has: a shared info@ alone matches nobody.
+    const match = parsed.data.emails.map((email) => contactsByAddress.get(email.address)).find((owners) => owners?.size === 1);
+    if (match) return { line, label, action: 'update', reason: { key: 'update.matchedByEmail' }, targetId: [...match][0], fields: parsed.data };
     return { line, label, action: 'create', reason: { key: 'create.new' }, fields: parsed.data };
   });
   return { columnsUsed: used, columnsIgnored: ignored, rows: plans, counts: countPlans(plans) };
