@@ -123,7 +123,8 @@ describe('CRM records in the browser', () => {
     await page.getByRole('button', { name: 'Create' }).click();
     await page.waitForURL(/\/sales\/[0-9a-f-]{36}$/);
     await page.getByRole('link', { name: 'Edit' }).click();
-    await page.getByLabel('Stage').selectOption('proposal');
+    await page.waitForURL(/\/edit$/);
+    await page.getByLabel('Stage', { exact: true }).selectOption('proposal');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL(/\/sales\/[0-9a-f-]{36}$/);
     await expectVisible(page.getByText('Lead → Proposal'));
@@ -187,6 +188,26 @@ describe('CRM records in the browser', () => {
       await desktop.goto(`${app.baseUrl}/${section}/${id}`);
       await desktop.screenshot({ path: screenshotPath(`crm-${section}-detail-desktop`), fullPage: true });
     }
+  });
+
+  it('previews a CSV import, saying what will be created and skipped, before importing it', async () => {
+    const page = await signedInPage(seller);
+    await page.goto(`${app.baseUrl}/companies`);
+    await page.getByRole('link', { name: 'Import / export' }).click();
+    const csv = 'Namn;Domäner;Ort\r\nBrand Ny AB;brandny.example;Gävle\r\n;;Utan namn\r\n';
+    await page.getByLabel('CSV file').setInputFiles({ name: 'foretag.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.getByTestId('csv-preview');
+    await expectVisible(preview.getByText('Brand Ny AB'));
+    await expectVisible(preview.getByText('no name'));
+    expect((await listCompanies(app.db, sara, { search: 'brand ny' })).items).toHaveLength(0);
+    await page.screenshot({ path: screenshotPath('crm-csv-preview'), fullPage: true });
+    await page.getByRole('button', { name: 'Import 1 row' }).click();
+    await expectVisible(page.getByText('Imported: 1 created, 0 updated, 1 skipped.'));
+    expect((await listCompanies(app.db, sara, { search: 'brand ny' })).items).toHaveLength(1);
+    const exported = await page.request.get(`${app.baseUrl}/companies/export`);
+    expect(exported.headers()['content-type']).toContain('text/csv');
+    expect(await exported.text()).toContain('Brand Ny AB,brandny.example');
   });
 
   it('shows nothing to signed-out requests or to a deactivated user, whatever the id', async () => {

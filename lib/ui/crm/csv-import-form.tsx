@@ -44,7 +44,7 @@ export function CsvImportForm({ kind }: { kind: 'companies' | 'contacts' }) {
         <input type="file" name="file" accept=".csv,.txt,text/csv,text/plain" onChange={() => { setPreview(null); setDone(null); }} className="text-base font-normal" />
       </label>
       <FormAlert message={error} />
-      <FormAlert tone="success" message={done?.ok ? t('importDone', done.data) : null} />
+      <FormAlert tone="success" message={done?.ok ? t('importDone', { created: done.data.create, updated: done.data.update, skipped: done.data.skip }) : null} />
       <div className="flex flex-wrap gap-2">
         <button type="submit" name="mode" value="preview" disabled={pending} className={`${button} border border-slate-300 bg-white`}>
           {pending ? t('previewing') : t('preview')}
