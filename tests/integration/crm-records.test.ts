@@ -142,6 +142,18 @@ describeOnEachDatabase('CRM records', (open) => {
     expect(await globalSearch(handle.db, ann, '   ')).toMatchObject({ companies: [], contacts: [] });
   });
 
+  it("finds contacts and sales by their company's new name after a rename", async () => {
+    const { id: companyId } = await createCompany(handle.db, ann, company({ name: 'Gammalt Namn AB' }));
+    const { id: contactId } = await createContact(handle.db, ann, contact({ firstName: 'Rut', lastName: 'Renamed', companyId, phones: ['08-555 12 34'] }));
+    const { id: saleId } = await createSale(handle.db, ann, sale({ title: 'Rename deal', companyId, contactId, amount: '1', currency: 'SEK', probability: '10' }));
+    await updateCompany(handle.db, ann, companyId, 1, company({ name: 'Nytt Namn AB' }));
+    await updateContact(handle.db, ann, contactId, 1, contact({ firstName: 'Ruth', lastName: 'Renamed', companyId, phones: ['08-555 12 34'] }));
+    expect((await listContacts(handle.db, ann, { search: 'nytt namn' })).items.map((item) => item.id)).toEqual([contactId]);
+    expect((await listContacts(handle.db, ann, { search: 'gammalt' })).items).toEqual([]);
+    expect((await listContacts(handle.db, ann, { search: '085551234' })).items.map((item) => item.id)).toEqual([contactId]);
+    expect((await listSales(handle.db, ann, { search: 'nytt ruth' })).items.map((item) => item.id)).toEqual([saleId]);
+  });
+
   it('gives a deactivated user nothing, and a guessed id nothing but "not found"', async () => {
     const { id } = await createCompany(handle.db, ann, company({ name: 'Secret Sauce Ltd' }));
     await addNote(handle.db, bo, { kind: 'company', id }, 'Called them about the renewal.');

@@ -12,6 +12,7 @@ import {
   PAGE_SIZE,
   phoneSearchText,
   RecordNotFoundError,
+  refreshLinkedSearch,
   searchVector,
   sortKeyOf,
   VersionConflictError,
@@ -188,6 +189,8 @@ export async function updateCompany(db: Database, viewer: Viewer, id: string, ve
     if (oldDomains.join(',') !== [...fields.domains].sort().join(',')) changed.push('domains');
     if (changed.length) await recordEvent(tx, { kind: 'updated', record, actorId: viewer.id, data: { fields: changed } });
     if (before.ownerId !== fields.ownerId) await recordEvent(tx, { kind: 'owner_changed', record, actorId: viewer.id, data: await ownerChange(tx, before.ownerId, fields.ownerId) });
+    // Contacts and sales are found by their company's name: theirs follow a rename.
+    if (before.name !== fields.name) await refreshLinkedSearch(tx, { companyId: id });
     return { version: version + 1 };
   });
 }

@@ -10,9 +10,9 @@ import {
   keysetAfter,
   listSearchCondition,
   PAGE_SIZE,
-  phoneSearchText,
+  contactSearchVector,
+  refreshLinkedSearch,
   RecordNotFoundError,
-  searchVector,
   sortKeyOf,
   VersionConflictError,
   type ListPage,
@@ -48,14 +48,7 @@ export interface ContactListItem {
 }
 
 function contactSearch(fields: ContactFields, companyName: string | null) {
-  return searchVector(
-    fields.firstName,
-    fields.lastName,
-    fields.jobTitle,
-    companyName,
-    fields.emails.map((email) => email.address).join(' '),
-    fields.phones.map((phone) => `${phone.number} ${phoneSearchText(phone.number)}`).join(' '),
-  );
+  return contactSearchVector({ ...fields, companyName, emails: fields.emails.map((email) => email.address), phones: fields.phones.map((phone) => phone.number) });
 }
 
 export async function listContacts(db: Queryable, viewer: Viewer, filter: ContactListFilter = {}): Promise<ListPage<ContactListItem>> {
@@ -224,6 +217,7 @@ export async function updateContact(db: Database, viewer: Viewer, id: string, ve
     if (oldEmails.join(',') !== fields.emails.map((e) => e.address).sort().join(',')) changed.push('emails');
     if (changed.length) await recordEvent(tx, { kind: 'updated', record, actorId: viewer.id, data: { fields: changed } });
     if (before.ownerId !== fields.ownerId) await recordEvent(tx, { kind: 'owner_changed', record, actorId: viewer.id, data: await ownerChange(tx, before.ownerId, fields.ownerId) });
+    if (before.firstName !== fields.firstName || before.lastName !== fields.lastName) await refreshLinkedSearch(tx, { contactId: id });
     return { version: version + 1 };
   });
 }

@@ -12,7 +12,7 @@ import {
   listSearchCondition,
   PAGE_SIZE,
   RecordNotFoundError,
-  searchVector,
+  saleSearchVector,
   sortKeyOf,
   VersionConflictError,
   type ListPage,
@@ -123,19 +123,22 @@ export async function getSale(db: Queryable, viewer: Viewer, id: string): Promis
   return { ...row.sale, companyName: row.companyName, contactName: row.contactName, contactEmail: row.contactEmail, ownerName: row.ownerName, stageHistory: history };
 }
 
-async function searchTextOf(tx: Queryable, fields: SaleFields): Promise<string[]> {
-  const parts: string[] = [fields.title];
+async function searchOf(tx: Queryable, fields: SaleFields) {
+  let companyName: string | null = null;
+  let contactFirstName: string | null = null;
+  let contactLastName: string | null = null;
   if (fields.companyId) {
     const [company] = await tx.select({ name: companies.name }).from(companies).where(eq(companies.id, fields.companyId)).limit(1);
     if (!company) throw new UserFacingError('crm.companyGone', {}, 'companyId');
-    parts.push(company.name);
+    companyName = company.name;
   }
   if (fields.contactId) {
     const [contact] = await tx.select({ firstName: contacts.firstName, lastName: contacts.lastName }).from(contacts).where(eq(contacts.id, fields.contactId)).limit(1);
     if (!contact) throw new UserFacingError('crm.contactGone', {}, 'contactId');
-    parts.push(contact.firstName, contact.lastName);
+    contactFirstName = contact.firstName;
+    contactLastName = contact.lastName;
   }
-  return parts;
+  return saleSearchVector({ title: fields.title, companyName, contactFirstName, contactLastName });
 }
 
 function columnsOf(fields: SaleFields) {
@@ -157,7 +160,7 @@ function columnsOf(fields: SaleFields) {
 export async function createSale(db: Database, viewer: Viewer, fields: SaleFields): Promise<{ id: string }> {
   return db.transaction(async (tx) => {
     await assertActiveViewer(tx, viewer);
-    const search = searchVector(...(await searchTextOf(tx, fields)));
+    const search = await searchOf(tx, fields);
     const [sale] = await tx.insert(sales).values({ ...columnsOf(fields), search, createdById: viewer.id }).returning({ id: sales.id });
     await tx.insert(saleStageChanges).values({ saleId: sale!.id, fromStage: null, toStage: fields.stage, changedById: viewer.id });
     await recordEvent(tx, { kind: 'created', record: { kind: 'sale', id: sale!.id }, actorId: viewer.id, data: { name: fields.title, stage: fields.stage } });
@@ -172,7 +175,7 @@ export async function updateSale(db: Database, viewer: Viewer, id: string, versi
     const [before] = await tx.select().from(sales).where(eq(sales.id, id)).for('update').limit(1);
     if (!before) throw new RecordNotFoundError();
     if (before.version !== version) throw new VersionConflictError();
-    const search = searchVector(...(await searchTextOf(tx, fields)));
+    const search = await searchOf(tx, fields);
     await tx
       .update(sales)
       .set({ ...columnsOf(fields), search, version: version + 1, updatedAt: sql`now()` })

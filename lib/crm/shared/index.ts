@@ -4,3 +4,4 @@ export { decodeCursor, encodeCursor, PAGE_SIZE, type ListPage, type ListSort, ty
 export { normaliseDomain, normaliseEmailAddress, phoneSearchText, searchVector, sortKeyOf } from './text';
 export { keysetAfter, listSearchCondition, recordQueryLiteral } from './query';
 export { listOwnerChoices } from './owners';
+export { contactSearchVector, refreshLinkedSearch, saleSearchVector } from './record-search';
