@@ -17,6 +17,8 @@ const nextConfig: NextConfig = {
   outputFileTracingIncludes: { '/*': ['./db/migrations/**/*'] },
   // `npm test` type-checks the whole project (tests included) as its own step; the build need not repeat it.
   typescript: { ignoreBuildErrors: true },
+  // CSV imports of companies and contacts are uploaded through a server action (lib/crm/csv, 5 MB at most).
+  experimental: { serverActions: { bodySizeLimit: '6mb' } },
 };
 
 export default withNextIntl(nextConfig);

@@ -5,6 +5,7 @@ import { usePathname } from 'next/navigation';
 import { useTranslations } from 'next-intl';
 import { useState, type ReactNode } from 'react';
 import { signOutAction } from '@/lib/auth/actions';
+import { GlobalSearch } from './crm/global-search';
 import { EmailAddressLink } from './email-link';
 
 const sections = ['inbox', 'companies', 'contacts', 'projects', 'sales', 'settings'] as const;
@@ -81,7 +82,12 @@ export function AppShell({ userName, userEmail, children }: { userName: string; 
           <div className="mt-4">{account}</div>
         </nav>
       </div>
-      <main className="min-w-0 flex-1 p-4 md:p-8">{children}</main>
+      <div className="min-w-0 flex-1">
+        <div className="border-b border-slate-200 bg-white px-4 py-2 md:sticky md:top-0 md:z-10 md:px-8">
+          <GlobalSearch />
+        </div>
+        <main className="min-w-0 p-4 md:p-8">{children}</main>
+      </div>
     </div>
   );
 }

@@ -1,0 +1,3 @@
+// Contacts: the people the team deals with; other code imports only this file (and ./client, ./actions).
+export { contactsWithEmail, createContact, deleteContact, getContact, listContacts, updateContact, type ContactDetail, type ContactListFilter, type ContactListItem } from './service';
+export { contactDisplayName, contactFieldsSchema, phoneLabels, type ContactFields } from './client';
