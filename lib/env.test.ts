@@ -60,4 +60,19 @@ describe('parseEnv', () => {
     expect(second.mailEncryptionKey).toBe(first.mailEncryptionKey);
     expect(fs.statSync(path.join(dataDir, 'dev-secrets.json')).mode & 0o077).toBe(0);
   });
+
+  it('reads TRUSTED_PROXY_HOPS as a small whole number, 0 (trust no forwarded address) when unset', () => {
+    expect(parseEnv(productionBase).trustedProxyHops).toBe(0);
+    expect(parseEnv({ ...productionBase, TRUSTED_PROXY_HOPS: ' 2 ' }).trustedProxyHops).toBe(2);
+    for (const wrong of ['-1', 'one', '1.5', '11']) {
+      expect(() => parseEnv({ ...productionBase, TRUSTED_PROXY_HOPS: wrong })).toThrow(/TRUSTED_PROXY_HOPS must be the number of proxies/);
+    }
+  });
+
+  it('says which secrets were generated for development, so the System page can tell', () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-env-'));
+    expect(parseEnv({ NODE_ENV: 'development', DATA_DIR: dataDir }).generatedSecrets).toEqual(['AUTH_SECRET', 'MAIL_ENCRYPTION_KEY']);
+    expect(parseEnv({ NODE_ENV: 'development', DATA_DIR: dataDir, AUTH_SECRET: 'y'.repeat(40) }).generatedSecrets).toEqual(['MAIL_ENCRYPTION_KEY']);
+    expect(parseEnv(productionBase).generatedSecrets).toEqual([]);
+  });
 });

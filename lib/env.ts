@@ -57,6 +57,17 @@ const rawEnvSchema = z.object({
   MAIL_ALLOW_PRIVATE_HOSTS: booleanFlag,
   IMPORT_TIME_BUDGET_SECONDS: wholeSeconds({ min: 1, fallback: 50 }),
   IMPORT_INTERVAL_SECONDS: wholeSeconds({ min: 0, fallback: 120 }),
+  TRUSTED_PROXY_HOPS: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? value : undefined))
+    .refine((value) => value === undefined || (/^\d+$/.test(value) && Number(value) <= 10), {
+      message: 'must be the number of proxies in front of the app, 0 to 10',
+    })
+    .transform((value) => (value === undefined ? 0 : Number(value))),
+  // Set by Vercel itself in its builds and functions.
+  VERCEL: z.string().optional(),
   // Read by lib/log.ts itself (it must work before this validation runs); checked here so a typo fails fast.
   LOG_LEVEL: z.enum(['info', 'warn', 'error', ''], { message: 'must be info, warn or error' }).optional(),
 });
@@ -80,6 +91,12 @@ export interface Env {
   importTimeBudgetSeconds: number;
   /** How often each mailbox is imported; 0 turns the app's own import timer off (an external cron calls /api/cron/import). */
   importIntervalSeconds: number;
+  /** How many proxies in front of the app append to X-Forwarded-For; 0 = none, the header is ignored. */
+  trustedProxyHops: number;
+  /** On Vercel the client's address comes from the platform's own header. */
+  onVercel: boolean;
+  /** Secrets made up for development (kept in DATA_DIR/dev-secrets.json) because none was set. */
+  generatedSecrets: ('AUTH_SECRET' | 'MAIL_ENCRYPTION_KEY')[];
 }
 
 export class EnvError extends Error {
@@ -138,6 +155,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
   let authSecret = raw.AUTH_SECRET;
   let mailEncryptionKey = raw.MAIL_ENCRYPTION_KEY;
+  const generatedSecrets: Env['generatedSecrets'] = [];
   if (isProduction) {
     if (!authSecret) throw new EnvError('AUTH_SECRET is required in production (generate one with: openssl rand -base64 33).');
     if (!mailEncryptionKey) {
@@ -145,6 +163,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     }
   } else if (!authSecret || !mailEncryptionKey) {
     const devSecrets = loadOrCreateDevSecrets(raw.DATA_DIR);
+    if (!authSecret) generatedSecrets.push('AUTH_SECRET');
+    if (!mailEncryptionKey) generatedSecrets.push('MAIL_ENCRYPTION_KEY');
     authSecret ??= devSecrets.AUTH_SECRET;
     mailEncryptionKey ??= devSecrets.MAIL_ENCRYPTION_KEY;
   }
@@ -163,6 +183,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     mailAllowPrivateHosts: raw.MAIL_ALLOW_PRIVATE_HOSTS,
     importTimeBudgetSeconds: raw.IMPORT_TIME_BUDGET_SECONDS,
     importIntervalSeconds: raw.IMPORT_INTERVAL_SECONDS,
+    trustedProxyHops: raw.TRUSTED_PROXY_HOPS,
+    onVercel: Boolean(raw.VERCEL?.trim()),
+    generatedSecrets,
   };
 }
 

@@ -60,6 +60,7 @@ assemble() {
 
   mkdir -p "$standalone/scripts"
   cp "$root/scripts/start-standalone.sh" "$standalone/scripts/start-standalone.sh"
+  cp "$root/scripts/peer-address.mjs" "$standalone/scripts/peer-address.mjs"
   chmod +x "$standalone/scripts/start-standalone.sh"
   printf '%s' "$build_id" >"$standalone/$marker_name"
 }
@@ -96,7 +97,8 @@ serve() {
   local app="$1"
   cd "$app"
   # exec: node becomes this process, so SIGTERM from `docker stop` (or a test) reaches the server.
-  exec node server.js
+  # peer-address.mjs hands the app the connection's own address (lib/http/client-address.ts).
+  exec node --import ./scripts/peer-address.mjs server.js
 }
 
 command="${1:-start}"

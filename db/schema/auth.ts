@@ -21,8 +21,9 @@ export const users = pgTable('users', {
 });
 
 /**
- * Failed sign-in counters, one row per throttled key (`account:<email>` or `client:<address>`).
- * Kept in the database so every app instance sees the same counts.
+ * Failed sign-in counters, one row per throttled key (`pair:<email>|<client address>` or
+ * `client:<address>`; see lib/auth/throttle.ts): the run's failures, when the run started, and until
+ * when the next try must wait. Kept in the database so every app instance sees the same counts.
  */
 export const loginThrottle = pgTable('login_throttle', {
   key: text('key').primaryKey(),

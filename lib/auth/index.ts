@@ -2,7 +2,8 @@ import NextAuth, { CredentialsSignin, type DefaultSession } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { getDb } from '@/db';
 import { env } from '@/lib/env';
-import { checkCredentials, clientAddressFrom } from './credentials';
+import { clientAddressFrom } from '@/lib/http/client-address';
+import { checkCredentials } from './credentials';
 import { SESSION_MAX_AGE_SECONDS, createUserSession, endUserSession } from './sessions';
 
 declare module 'next-auth' {
@@ -41,7 +42,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         const outcome = await checkCredentials(await getDb(), {
           email,
           password,
-          clientAddress: clientAddressFrom(request.headers),
+          clientAddress: clientAddressFrom(request.headers, env()),
         });
         if (outcome.ok) return { id: outcome.user.id, email: outcome.user.email, name: outcome.user.name };
         if (outcome.reason === 'throttled') throw new ThrottledSignIn(outcome.retryAfterMinutes);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { checkCredentials } from '@/lib/auth/credentials';
-import { ACCOUNT_POLICY, CLIENT_POLICY } from '@/lib/auth/throttle';
+import { CLIENT_POLICY, PAIR_POLICY, delayAfter } from '@/lib/auth/throttle';
 import { UserFacingError } from '@/lib/actions/errors';
 import { countUsers, createFirstAdmin, createUser, findUserByEmail, setUserActive } from '@/lib/users/service';
 import { describeOnEachDatabase } from '../harness/databases';
@@ -51,29 +51,54 @@ describeOnEachDatabase('users and sign-in', (open) => {
     expect(unknownUser).toEqual(wrongPassword);
   });
 
-  it('locks an account after repeated failures, even for the right password, then lets it in after the lock', async () => {
+  it("slows the guesser, not the owner: others' failures never lock out the right password from the owner's client", async () => {
     await createUser(handle.db, { name: 'Cy', email: 'cy@example.test', password: 'cy password 12', role: 'member' });
     const start = new Date('2030-01-01T10:00:00Z');
-    for (let attempt = 0; attempt < ACCOUNT_POLICY.maxFailures; attempt++) {
-      // A different client address each time: the account lock must not depend on it.
-      const outcome = await checkCredentials(handle.db, { email: 'cy@example.test', password: `guess ${attempt}`, clientAddress: `198.51.100.${attempt}` }, start);
-      expect(outcome).toEqual({ ok: false, reason: 'invalid' });
+    // Many guessers, each a few wrong passwords: more than enough to have locked the account before.
+    for (let guesser = 0; guesser < 4; guesser++) {
+      for (let attempt = 0; attempt < PAIR_POLICY.freeFailures; attempt++) {
+        const outcome = await checkCredentials(handle.db, { email: 'cy@example.test', password: `guess ${attempt}`, clientAddress: `198.51.100.${guesser}` }, start);
+        expect(outcome).toEqual({ ok: false, reason: 'invalid' });
+      }
     }
-    const locked = await checkCredentials(handle.db, { email: 'cy@example.test', password: 'cy password 12', clientAddress: '198.51.100.99' }, start);
-    expect(locked).toEqual({ ok: false, reason: 'throttled', retryAfterMinutes: 15 });
+    const owner = await checkCredentials(handle.db, { email: 'cy@example.test', password: 'cy password 12', clientAddress: '203.0.113.50' }, start);
+    expect(owner.ok).toBe(true);
 
-    const afterLock = new Date(start.getTime() + ACCOUNT_POLICY.lockMs + 1000);
-    const outcome = await checkCredentials(handle.db, { email: 'cy@example.test', password: 'cy password 12', clientAddress: '198.51.100.99' }, afterLock);
-    expect(outcome.ok).toBe(true);
+    // The guesser itself waits, even with the right password, and the waits grow.
+    const guesser = { email: 'cy@example.test', clientAddress: '198.51.100.0' };
+    expect(await checkCredentials(handle.db, { ...guesser, password: 'cy password 12' }, start)).toEqual({ ok: false, reason: 'throttled', retryAfterMinutes: 1 });
+    let now = new Date(start.getTime() + delayAfter(PAIR_POLICY.freeFailures, PAIR_POLICY) + 1000);
+    expect(await checkCredentials(handle.db, { ...guesser, password: 'another guess' }, now)).toEqual({ ok: false, reason: 'invalid' });
+    const secondWait = delayAfter(PAIR_POLICY.freeFailures + 1, PAIR_POLICY);
+    expect(secondWait).toBeGreaterThan(delayAfter(PAIR_POLICY.freeFailures, PAIR_POLICY));
+    expect(await checkCredentials(handle.db, { ...guesser, password: 'cy password 12' }, new Date(now.getTime() + secondWait - 5000))).toMatchObject({ reason: 'throttled' });
+    now = new Date(now.getTime() + secondWait + 1000);
+    expect((await checkCredentials(handle.db, { ...guesser, password: 'cy password 12' }, now)).ok).toBe(true);
   });
 
-  it('locks a client address that guesses across many accounts', async () => {
+  it('answers an unknown address exactly like a wrong password, throttled or not', async () => {
+    const now = new Date('2030-06-01T10:00:00Z');
+    const answers = [];
+    for (const email of ['bo@example.test', 'ghost@example.test']) {
+      const seen = [];
+      for (let attempt = 0; attempt <= PAIR_POLICY.freeFailures; attempt++) {
+        seen.push(await checkCredentials(handle.db, { email, password: `wrong ${attempt}`, clientAddress: `192.0.2.${email.length}` }, now));
+      }
+      answers.push(seen);
+    }
+    expect(answers[0]).toEqual(answers[1]);
+    expect(answers[0]!.at(-1)).toMatchObject({ reason: 'throttled' });
+  });
+
+  it('slows down a client address that guesses across many accounts', async () => {
     const now = new Date('2031-01-01T10:00:00Z');
-    for (let attempt = 0; attempt < CLIENT_POLICY.maxFailures; attempt++) {
+    for (let attempt = 0; attempt < CLIENT_POLICY.freeFailures; attempt++) {
       await checkCredentials(handle.db, { email: `victim${attempt}@example.test`, password: 'x', clientAddress: '192.0.2.66' }, now);
     }
     const outcome = await checkCredentials(handle.db, { email: 'bo@example.test', password: 'bo password 12', clientAddress: '192.0.2.66' }, now);
     expect(outcome).toMatchObject({ ok: false, reason: 'throttled' });
+    // The same account from another client is not affected.
+    expect((await checkCredentials(handle.db, { email: 'bo@example.test', password: 'bo password 12', clientAddress: '192.0.2.67' }, now)).ok).toBe(true);
   });
 
   it('refuses a deactivated user, and an admin cannot deactivate themselves', async () => {
