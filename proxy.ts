@@ -8,6 +8,7 @@ import {
   isHttpsRequest,
   pageContentSecurityPolicy,
 } from '@/lib/security/headers';
+import { isForeignServerActionRequest } from '@/lib/security/origin';
 
 /**
  * Puts the security headers on every page and API response. This is deliberately not an auth gate:
@@ -22,6 +23,14 @@ export function proxy(request: NextRequest): NextResponse {
     isHttps: isHttpsRequest(request.headers.get('x-forwarded-proto'), request.nextUrl.protocol),
   });
 
+  if (isForeignServerActionRequest(request.method, request.headers)) {
+    // A cross-site form or script calling one of our server actions: refused, and said so.
+    log('warn', 'server action refused: foreign origin', { path: request.nextUrl.pathname, origin: request.headers.get('origin') });
+    const refused = new NextResponse('Forbidden: cross-site request', { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+    for (const [name, value] of headers) refused.headers.set(name, value);
+    refused.headers.set('Content-Security-Policy', API_CONTENT_SECURITY_POLICY);
+    return refused;
+  }
   if (isApiPath(request.nextUrl.pathname)) {
     const response = NextResponse.next();
     for (const [name, value] of headers) response.headers.set(name, value);
