@@ -8,6 +8,8 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import * as schema from './schema';
+// Side effect: failed statements never print their parameters (see the file).
+import './query-errors';
 
 /** The drizzle surface shared by the Postgres and the PGlite drivers: code takes this, never a driver type. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;

@@ -1,9 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { getDb } from '@/db';
 import { requireUser } from '@/lib/auth/session';
 import { env } from '@/lib/env';
+import { parseOptionalUuid, parsePage, parseSearchText, type QueryValue } from '@/lib/http/params';
 import { getMailAccount } from '@/lib/mail/accounts';
 import { MESSAGES_PER_PAGE, getImportState, listImportedFolders, listMessages } from '@/lib/mail/mailbox';
 import { EmptyState, PageHeader } from '@/lib/ui/empty-state';
@@ -17,12 +19,17 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('nav'))('inbox') };
 }
 
-type Props = { searchParams: Promise<{ folder?: string; page?: string; q?: string }> };
+type Props = { searchParams: Promise<{ folder?: QueryValue; page?: QueryValue; q?: QueryValue }> };
 
 export default async function InboxPage({ searchParams }: Props) {
   const user = await requireUser();
   const db = await getDb();
   const [t, nav, account, params] = await Promise.all([getTranslations('mailView'), getTranslations('nav'), getMailAccount(db, user.id), searchParams]);
+  // Malformed parameters are a 404, never a database error.
+  const folderId = parseOptionalUuid(params.folder);
+  const page = parsePage(params.page);
+  const search = parseSearchText(params.q);
+  if (folderId === null || page === null || search === null) notFound();
 
   if (!account) {
     return (
@@ -34,9 +41,7 @@ export default async function InboxPage({ searchParams }: Props) {
   }
 
   const [folders, importState] = await Promise.all([listImportedFolders(db, user.id), getImportState(db, user.id)]);
-  const folder = folders.find((candidate) => candidate.id === params.folder) ?? folders[0];
-  const page = Math.max(1, Number.parseInt(params.page ?? '1', 10) || 1);
-  const search = params.q?.trim().slice(0, 200) || null;
+  const folder = folders.find((candidate) => candidate.id === folderId) ?? folders[0];
   const { messages, total } = search
     ? await listMessages(db, user.id, { search }, page)
     : folder

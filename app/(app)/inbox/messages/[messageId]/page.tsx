@@ -6,6 +6,7 @@ import { getFormatter, getTranslations } from 'next-intl/server';
 import { getDb } from '@/db';
 import type { MailAddressEntry } from '@/db/schema';
 import { requireUser } from '@/lib/auth/session';
+import { parseUuid } from '@/lib/http/params';
 import { getMessage } from '@/lib/mail/mailbox';
 import { getPreferences } from '@/lib/preferences/service';
 import { EmailAddressLink } from '@/lib/ui/email-link';
@@ -16,7 +17,9 @@ type Props = { params: Promise<{ messageId: string }> };
 /** The title and the page need the same message: one query per request. */
 const loadMessage = cache(async (messageId: string) => {
   const user = await requireUser();
-  return getMessage(await getDb(), user.id, messageId);
+  const id = parseUuid(messageId);
+  if (!id) notFound();
+  return getMessage(await getDb(), user.id, id);
 });
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {

@@ -1,6 +1,7 @@
 import { getTranslations } from 'next-intl/server';
 import { getDb } from '@/db';
 import { getCurrentUser } from '@/lib/auth/session';
+import { parseUuid } from '@/lib/http/params';
 import { loadAttachmentContent, type AttachmentFailureKind } from '@/lib/mail/attachment-content';
 
 export const dynamic = 'force-dynamic';
@@ -18,7 +19,8 @@ const FAILURE_STATUS: Record<AttachmentFailureKind, number> = { not_found: 404, 
 export async function GET(_request: Request, { params }: { params: Promise<{ attachmentId: string }> }) {
   const user = await getCurrentUser();
   if (!user) return new Response('Sign in to download attachments.', { status: 401 });
-  const attachment = await loadAttachmentContent(await getDb(), user.id, (await params).attachmentId);
+  const attachmentId = parseUuid((await params).attachmentId);
+  const attachment = attachmentId ? await loadAttachmentContent(await getDb(), user.id, attachmentId) : ({ ok: false, kind: 'not_found' } as const);
   if (!attachment.ok) {
     return new Response((await getTranslations('attachments'))(attachment.kind), {
       status: FAILURE_STATUS[attachment.kind],
