@@ -8,8 +8,41 @@ import packageJson from '@/package.json';
 /** Settings an admin must have in place; the System page says whether each is set, never its value. */
 const REQUIRED_IN_PRODUCTION = ['DATABASE_URL', 'AUTH_SECRET', 'MAIL_ENCRYPTION_KEY', 'CRON_SECRET'] as const;
 
-export function configurationStatus(source: Record<string, string | undefined> = process.env) {
-  return REQUIRED_IN_PRODUCTION.map((name) => ({ name, set: Boolean(source[name]?.trim()) }));
+export type ConfigurationState = 'set' | 'generated' | 'notSet';
+
+/**
+ * Whether each required variable is set. In development a missing AUTH_SECRET or MAIL_ENCRYPTION_KEY
+ * is generated into DATA_DIR (lib/env.ts), which is in force although the variable is unset: that is
+ * 'generated', not 'notSet'.
+ */
+export function configurationStatus(
+  source: Record<string, string | undefined> = process.env,
+  generated: readonly string[] = env().generatedSecrets,
+): { name: (typeof REQUIRED_IN_PRODUCTION)[number]; state: ConfigurationState }[] {
+  return REQUIRED_IN_PRODUCTION.map((name) => ({
+    name,
+    state: source[name]?.trim() ? 'set' : generated.includes(name) ? 'generated' : 'notSet',
+  }));
+}
+
+export type ImportErrorKind = 'auth' | 'hostNotFound' | 'refused' | 'timeout' | 'certificate' | 'folder' | 'database' | 'other';
+
+const IMPORT_ERROR_PATTERNS: [ImportErrorKind, RegExp][] = [
+  ['auth', /password|authenticat|credentials|login|decrypt/i],
+  ['certificate', /certificate|self[- ]signed|tls|ssl/i],
+  ['hostNotFound', /ENOTFOUND|EAI_AGAIN|not found|no such host/i],
+  ['refused', /ECONNREFUSED|refused/i],
+  ['timeout', /ETIMEDOUT|timed? ?out/i],
+  ['database', /^database error/i],
+  ['folder', /^[^:]+: /],
+];
+
+/**
+ * The importer stores its last error as the mail server's (English) text. The System page says in the
+ * user's language what kind of problem it is, and shows the server's own words only as detail.
+ */
+export function importErrorKind(text: string): ImportErrorKind {
+  return IMPORT_ERROR_PATTERNS.find(([, pattern]) => pattern.test(text))?.[0] ?? 'other';
 }
 
 export function downloadWindow() {

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { getDb } from '@/db';
 import { requireAdmin } from '@/lib/auth/session';
-import { appVersion, configurationStatus, downloadWindow, importStatusByAccount, schemaVersion } from '@/lib/system/status';
+import { appVersion, configurationStatus, downloadWindow, importErrorKind, importStatusByAccount, schemaVersion } from '@/lib/system/status';
 import { CardSection, PageHeader } from '@/lib/ui/empty-state';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -39,7 +39,14 @@ export default async function SystemPage() {
                 <span className="text-slate-600">
                   {t('lastPass', { when: when(account.lastPassAt) })} · {t('nextPass', { when: when(account.nextPassAt) })}
                 </span>
-                {account.lastError ? <span className="text-red-700">{t('lastError', { error: account.lastError, failures: account.consecutiveFailures ?? 0 })}</span> : null}
+                {account.lastError ? (
+                  <span className="text-red-700">
+                    {t('lastError', { error: t(`errorKind.${importErrorKind(account.lastError)}`), failures: account.consecutiveFailures ?? 0 })}{' '}
+                    <span className="text-slate-600">
+                      ({t('serverSaid')} <q lang="en">{account.lastError}</q>)
+                    </span>
+                  </span>
+                ) : null}
               </li>
             ))}
           </ul>
@@ -47,9 +54,9 @@ export default async function SystemPage() {
       </CardSection>
       <CardSection id="system-configuration" title={t('configurationTitle')}>
         <ul className="flex flex-col gap-1 text-sm" data-testid="configuration">
-          {configurationStatus().map(({ name, set }) => (
+          {configurationStatus().map(({ name, state }) => (
             <li key={name}>
-              <code>{name}</code>: {set ? t('set') : t('notSet')}
+              <code>{name}</code>: {t(state)}
             </li>
           ))}
         </ul>
