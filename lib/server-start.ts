@@ -1,4 +1,4 @@
-import { getDb } from '@/db';
+import { getDatabaseHandle, getDb } from '@/db';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { startImportScheduler } from '@/lib/mail/import';
@@ -17,6 +17,7 @@ export function startServer(): void {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   }
+  warmUpDatabase();
   if (process.env.VERCEL) return;
   const scheduler = startImportScheduler(getDb);
   // With NEXT_MANUAL_SIG_HANDLE set (our container does), Next leaves SIGTERM to us: start no new
@@ -30,4 +31,20 @@ export function startServer(): void {
     process.once('SIGTERM', shutDown);
     process.once('SIGINT', shutDown);
   }
+}
+
+/**
+ * Opens the database in the background as the server starts, not on the first request: the embedded
+ * database takes seconds to start (and migrate), which the first visitor would otherwise wait for.
+ * Requests share the same opening (db/index.ts), so one that comes early waits only for the rest.
+ * Nothing here blocks start-up; a failure is logged and the next request tries again.
+ */
+function warmUpDatabase(): void {
+  const started = Date.now();
+  getDatabaseHandle()
+    .then((handle) => handle.ping())
+    .then(
+      () => log('info', 'database ready', { ms: Date.now() - started }),
+      (error: unknown) => log('error', 'database could not be opened at start; requests will try again', { error }),
+    );
 }

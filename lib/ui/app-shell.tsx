@@ -64,19 +64,23 @@ export function AppShell({ userName, userEmail, children }: { userName: string; 
           {menuOpen ? t('closeMenu') : t('menu')}
         </button>
       </header>
-      <nav
-        id="main-navigation"
-        aria-label={t('mainNavigation')}
-        className={`${menuOpen ? 'block' : 'hidden'} border-b border-slate-200 bg-white p-3 md:sticky md:top-0 md:flex md:h-screen md:w-56 md:shrink-0 md:flex-col md:justify-between md:border-b-0 md:border-r`}
-      >
-        <div>
-          <Link href="/inbox" className="mb-4 hidden px-3 text-lg font-semibold text-slate-900 md:block">
-            {t('appName')}
-          </Link>
-          <div className="flex flex-col gap-1">{links}</div>
-        </div>
-        <div className="mt-4">{account}</div>
-      </nav>
+      {/* The column carries the background and border the whole height of the page, however long the
+          page; the navigation inside it stays in view while the page scrolls. */}
+      <div className="md:w-56 md:shrink-0 md:border-r md:border-slate-200 md:bg-white" data-testid="sidebar">
+        <nav
+          id="main-navigation"
+          aria-label={t('mainNavigation')}
+          className={`${menuOpen ? 'block' : 'hidden'} border-b border-slate-200 bg-white p-3 md:sticky md:top-0 md:flex md:h-screen md:flex-col md:justify-between md:border-b-0`}
+        >
+          <div>
+            <Link href="/inbox" className="mb-4 hidden px-3 text-lg font-semibold text-slate-900 md:block">
+              {t('appName')}
+            </Link>
+            <div className="flex flex-col gap-1">{links}</div>
+          </div>
+          <div className="mt-4">{account}</div>
+        </nav>
+      </div>
       <main className="min-w-0 flex-1 p-4 md:p-8">{children}</main>
     </div>
   );
