@@ -10,6 +10,7 @@ import { changePassword, createFirstAdmin, findUserByEmail } from '@/lib/users/s
 import type { Database } from '@/db';
 import { signIn, signOut } from './index';
 import { changePasswordSchema, newAccountSchema, signInSchema } from './schemas';
+import { currentSessionId } from './session';
 import { endAllUserSessions } from './sessions';
 
 async function signInOrExplain(db: Database, email: string, password: string, returnPath: string): Promise<never> {
@@ -43,13 +44,9 @@ export const signOutAction = async () => {
 };
 
 
-/**
- * Changing the password ends every session of the user (lib/users/service.ts), this one included;
- * the user stays signed in here through a fresh session opened with the new password.
- */
+/** Changing the password ends every other session of the user (lib/users/service.ts); this one stays. */
 export const changePasswordAction = authenticatedAction('auth.changePassword', changePasswordSchema, async (input, { db, user }) => {
-  await changePassword(db, user.id, input);
-  await signIn('credentials', { email: user.email, password: input.newPassword, redirect: false });
+  await changePassword(db, user.id, input, await currentSessionId());
   return { changed: true };
 });
 

@@ -34,3 +34,8 @@ export async function requireAdmin(): Promise<User> {
   if (user.role !== 'admin') notFound();
   return user;
 }
+
+/** The server-side session id of this request (for ending every session but this one). */
+export async function currentSessionId(): Promise<string | null> {
+  return (await auth())?.sessionId ?? null;
+}

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, eq, gt, lt } from 'drizzle-orm';
+import { and, eq, gt, lt, ne } from 'drizzle-orm';
 import type { Database } from '@/db';
 import { users, userSessions, type User } from '@/db/schema';
 
@@ -45,8 +45,15 @@ export async function endUserSession(db: Database, sessionId: unknown): Promise<
   await db.delete(userSessions).where(eq(userSessions.id, sessionId));
 }
 
-/** Deactivation, a password change, "sign out everywhere": every session of the user ends. */
-export async function endAllUserSessions(db: Database, userId: string): Promise<number> {
-  const ended = await db.delete(userSessions).where(eq(userSessions.userId, userId)).returning({ id: userSessions.id });
+/**
+ * Deactivation, a password change, "sign out everywhere": every session of the user ends, except
+ * `keep` when given (the browser that changed the password stays signed in).
+ */
+export async function endAllUserSessions(db: Database, userId: string, options: { keep?: string | null } = {}): Promise<number> {
+  const mine = eq(userSessions.userId, userId);
+  const ended = await db
+    .delete(userSessions)
+    .where(options.keep ? and(mine, ne(userSessions.id, options.keep)) : mine)
+    .returning({ id: userSessions.id });
   return ended.length;
 }

@@ -81,18 +81,23 @@ export async function setUserActive(db: Database, actor: User, userId: string, i
 }
 
 /**
- * Replaces a user's password after checking the current one, and ends every session they have: a
- * password is changed because someone else might know it, so no session opened with the old one
- * survives. The caller signs the user in again with the new password.
+ * Replaces a user's password after checking the current one, and ends every other session they
+ * have: a password is changed because someone else might know it, so no session opened elsewhere
+ * with the old one survives. `keepSessionId` is the session that just proved the current password.
  */
-export async function changePassword(db: Database, userId: string, input: { currentPassword: string; newPassword: string }): Promise<void> {
+export async function changePassword(
+  db: Database,
+  userId: string,
+  input: { currentPassword: string; newPassword: string },
+  keepSessionId: string | null = null,
+): Promise<void> {
   const user = await findUserById(db, userId);
   if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
     throw new UserFacingError('currentPasswordWrong', {}, 'currentPassword');
   }
   const passwordHash = await hashPassword(input.newPassword);
   await db.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, userId));
-  await endAllUserSessions(db, userId);
+  await endAllUserSessions(db, userId, { keep: keepSessionId });
 }
 
 export async function setUserLocale(db: Database, userId: string, value: Locale | null): Promise<void> {

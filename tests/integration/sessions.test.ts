@@ -41,15 +41,20 @@ describeOnEachDatabase('server-side sessions', (open) => {
     expect(await findSessionUser(handle.db, session)).toBeUndefined();
   });
 
-  it('ends every session when the password changes, and not when the current password is wrong', async () => {
+  it('ends every other session when the password changes, and none when the current password is wrong', async () => {
     const user = await newUser('changer@example.test');
     const session = await createUserSession(handle.db, user.id);
+    const changer = await createUserSession(handle.db, user.id);
     await expect(changePassword(handle.db, user.id, { currentPassword: 'not it at all', newPassword: 'second password 2' })).rejects.toMatchObject({
       messageKey: 'currentPasswordWrong',
     });
     expect((await findSessionUser(handle.db, session))?.id).toBe(user.id);
-    await changePassword(handle.db, user.id, { currentPassword: 'first password 1', newPassword: 'second password 2' });
+    await changePassword(handle.db, user.id, { currentPassword: 'first password 1', newPassword: 'second password 2' }, changer);
     expect(await findSessionUser(handle.db, session)).toBeUndefined();
+    expect((await findSessionUser(handle.db, changer))?.id).toBe(user.id);
+    // Without a session to keep (a shell, an admin tool) every session ends.
+    await changePassword(handle.db, user.id, { currentPassword: 'second password 2', newPassword: 'third password 3' });
+    expect(await findSessionUser(handle.db, changer)).toBeUndefined();
   });
 
   it('signs out everywhere', async () => {
