@@ -112,7 +112,7 @@ describe('sign-in and sessions', () => {
     await page.getByLabel('New password').fill('a third password');
     await page.getByLabel('Repeat the password').fill('a third password');
     await page.getByRole('button', { name: 'Change password' }).click();
-    await expectVisible(page.getByText('The current password is not right.'));
+    await expectVisible(page.locator('#field-currentPassword-error').filter({ hasText: 'The current password is not right.' }));
     expect(await opensInbox(page)).toBe(true);
     await context.close();
   });

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { START_STANDALONE_SCRIPT, STANDALONE_SERVER, testSecrets } from '../harness/app-server';
 import { emptyPostgresDatabase } from '../harness/databases';
@@ -70,5 +73,50 @@ describe('starting in production', () => {
     const { code, output } = await run('bash', [START_STANDALONE_SCRIPT, 'migrate'], testSecrets());
     expect(code).toBe(1);
     expect(output).toContain('DATABASE_URL is not set');
+  });
+});
+
+describe('starting on the embedded database', () => {
+  it('opens the database as the server starts, before any request, so the first page does not wait for it', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-start-'));
+    const port = await freePort();
+    const child = spawn('bash', [START_STANDALONE_SCRIPT, 'serve'], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        PORT: String(port),
+        HOSTNAME: '127.0.0.1',
+        DATA_DIR: dataDir,
+        ALLOW_EMBEDDED_DATABASE_IN_PRODUCTION: 'true',
+        IMPORT_INTERVAL_SECONDS: '0',
+        ...testSecrets(),
+      },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    try {
+      // Nothing is requested: the server must open (create and migrate) the database on its own.
+      const deadline = Date.now() + 120_000;
+      while (!output.includes('"msg":"database ready"')) {
+        if (child.exitCode !== null) throw new Error(`the server exited:\n${output}`);
+        if (Date.now() > deadline) throw new Error(`the database was not opened at start:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const started = Date.now();
+      const response = await fetch(`http://127.0.0.1:${port}/sign-in`, { redirect: 'manual' });
+      const elapsed = Date.now() - started;
+      // No users yet: sign-in sends the first visitor to the first-run page.
+      expect(response.status).toBe(307);
+      expect(response.headers.get('location')).toContain('/setup');
+      expect(elapsed).toBeLessThan(2_000);
+    } finally {
+      child.kill('SIGTERM');
+      if (!(await settlesWithin(exited, 10_000))) child.kill('SIGKILL');
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
