@@ -136,6 +136,9 @@ describe('sign-in and sessions', () => {
       body: JSON.stringify(['$undefined', { email: owner.email, password: owner.password }]),
     });
     expect(response.status).toBe(403);
+    // The log line reaches the test through a pipe: give it a moment.
+    const deadline = Date.now() + 5_000;
+    while (!app.output().includes('server action refused: foreign origin') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(app.output()).toContain('server action refused: foreign origin');
   });
 });
@@ -172,6 +175,8 @@ describe('bad input gets a clean answer', () => {
     '/api/mail/attachments/not-an-id',
     '/api/mail/attachments/%00',
     `/api/mail/attachments/${wellFormed}`,
+    '/api/auth/not-an-action',
+    '/api/auth/callback/no-such-provider',
     '/no-such-section',
     `/${hex36}`,
   ];
