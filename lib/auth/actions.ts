@@ -1,13 +1,17 @@
 'use server';
 
 import { CredentialsSignin } from 'next-auth';
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { authenticatedAction, publicAction } from '@/lib/actions/action';
 import { UserFacingError } from '@/lib/actions/errors';
+import { env } from '@/lib/env';
+import { clientAddressFrom } from '@/lib/http/client-address';
 import { rememberLocale } from '@/lib/i18n/cookie';
 import { changePassword, createFirstAdmin, findUserByEmail } from '@/lib/users/service';
 import type { Database } from '@/db';
+import { checkCredentials } from './credentials';
 import { signIn, signOut } from './index';
 import { changePasswordSchema, newAccountSchema, signInSchema } from './schemas';
 import { currentSessionId } from './session';
@@ -44,8 +48,17 @@ export const signOutAction = async () => {
 };
 
 
-/** Changing the password ends every other session of the user (lib/users/service.ts); this one stays. */
+/**
+ * Changing the password ends every other session of the user (lib/users/service.ts); this one stays.
+ * The current password is checked through the sign-in throttle, so a borrowed session cannot be
+ * used to guess it at full speed.
+ */
 export const changePasswordAction = authenticatedAction('auth.changePassword', changePasswordSchema, async (input, { db, user }) => {
+  const check = await checkCredentials(db, { email: user.email, password: input.currentPassword, clientAddress: clientAddressFrom(await headers(), env()) });
+  if (!check.ok) {
+    if (check.reason === 'throttled') throw new UserFacingError('throttled', { minutes: check.retryAfterMinutes }, 'currentPassword');
+    throw new UserFacingError('currentPasswordWrong', {}, 'currentPassword');
+  }
   await changePassword(db, user.id, input, await currentSessionId());
   return { changed: true };
 });

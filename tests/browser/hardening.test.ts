@@ -117,6 +117,24 @@ describe('sign-in and sessions', () => {
     await context.close();
   });
 
+  it('slows down guessing the current password from a signed-in session', async () => {
+    const guesser = { name: 'Gus', email: 'gus@example.test', password: 'gus password 123' };
+    app.neverLog(guesser.password);
+    const created = await createUser(app.db, { ...guesser, role: 'member' });
+    await updatePreferences(app.db, created.id, { emailClient: 'crm' });
+    const { context, page } = await signedIn(guesser);
+    await page.goto(`${baseUrl}/settings`);
+    const error = page.locator('#field-currentPassword-error');
+    for (let attempt = 0; attempt <= 5; attempt++) {
+      await page.getByLabel('Current password').fill(`guess number ${attempt}`);
+      await page.getByLabel('New password').fill('a brand new password');
+      await page.getByLabel('Repeat the password').fill('a brand new password');
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await expectVisible(error.filter({ hasText: attempt < 5 ? 'The current password is not right.' : 'Too many failed sign-in attempts' }));
+    }
+    await context.close();
+  });
+
   it('"sign out everywhere" ends every session of the user, this one too', async () => {
     const here = await signedIn(owner);
     const elsewhere = await signedIn(owner);
