@@ -60,9 +60,16 @@ beforeAll(async () => {
   await updatePreferences(app.db, user.id, { emailClient: 'crm' });
   const maildir = servers.maildirs[dana.email]!;
   const subjects = ['Quarterly numbers', 'Lunch on Friday', 'Old invoice'];
-  for (const [index, subject] of subjects.entries()) await deliverToMaildir(maildir, message(subject, { minutesAgo: 10 + index }), { flags: '' });
-  await deliverToMaildir(maildir, message('Project kickoff', { messageId: `kickoff-${run}`, minutesAgo: 30 }), { flags: 'S' });
-  await deliverToMaildir(maildir, message('Re: Project kickoff', { inReplyTo: `kickoff-${run}`, from: 'Frida Partner <frida@partner.test>', minutesAgo: 5 }), { flags: '' });
+  // Received at distinct times (IMAP's received time has whole seconds), so the list's order is known.
+  const receivedAt = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000);
+  for (const [index, subject] of subjects.entries()) {
+    await deliverToMaildir(maildir, message(subject, { minutesAgo: 10 + index }), { flags: '', receivedAt: receivedAt(10 + index) });
+  }
+  await deliverToMaildir(maildir, message('Project kickoff', { messageId: `kickoff-${run}`, minutesAgo: 30 }), { flags: 'S', receivedAt: receivedAt(30) });
+  await deliverToMaildir(maildir, message('Re: Project kickoff', { inReplyTo: `kickoff-${run}`, from: 'Frida Partner <frida@partner.test>', minutesAgo: 5 }), {
+    flags: '',
+    receivedAt: receivedAt(5),
+  });
 
   page = await (await newContext(browser)).newPage();
   await page.goto(`${app.baseUrl}/sign-in`);
@@ -174,6 +181,7 @@ describe('acting on mail in the Inbox', () => {
     await back.click();
     await expectVisible(page.getByTestId('message-list'));
     await page.getByRole('link', { name: 'Group by conversation' }).click();
+    await page.waitForURL(/view=conversations/);
     await page.getByTestId('message-list').locator('li', { hasText: 'Re: Project kickoff' }).getByRole('link').click();
     await expectVisible(page.getByTestId('conversation-view'));
     expect(await noSidewaysScroll(page)).toBe(true);

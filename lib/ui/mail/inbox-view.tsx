@@ -132,7 +132,7 @@ export async function InboxView({
               name="q"
               defaultValue={state.search ?? ''}
               placeholder={t('searchPlaceholder')}
-              aria-label={t('search')}
+              aria-label={t('searchMail')}
               data-shortcut="search"
               className="min-h-10 min-w-0 flex-1 rounded-md border border-slate-300 px-3 py-2 text-sm"
             />
