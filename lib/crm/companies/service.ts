@@ -118,7 +118,9 @@ export async function getCompany(db: Queryable, viewer: Viewer, id: string): Pro
         firstName: contacts.firstName,
         lastName: contacts.lastName,
         jobTitle: contacts.jobTitle,
-        primaryEmail: sql<string | null>`(select e.address from contact_emails e where e.contact_id = ${contacts.id} order by e.is_primary desc, e.position limit 1)`,
+        // Spelled out: in a select from one table drizzle leaves column names unqualified, and a bare
+        // "id" inside the subquery would be the address's own id.
+        primaryEmail: sql<string | null>`(select e.address from contact_emails e where e.contact_id = "contacts"."id" order by e.is_primary desc, e.position limit 1)`,
       })
       .from(contacts)
       .where(eq(contacts.companyId, id))
