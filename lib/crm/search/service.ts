@@ -31,8 +31,13 @@ export async function globalSearch(db: Queryable, viewer: Viewer, text: string, 
   const empty: SearchResults = { query: text, companies: [], contacts: [], projects: [], sales: [] };
   if (query === null) return empty;
   const top = (table: 'companies' | 'contacts' | 'projects' | 'sales') => topMatches(table, query, perKind);
-  const rows = await executeRows<{ kind: RecordKind; id: string; title: string; detail: string | null }>(
-    db,
+  // The first matches come from the word index. Without this Postgres may guess that scanning a
+  // table in order finds 200 matches soon, which for a rare word means reading every row
+  // (docs/benchmarks.md); `set local` ends with the transaction.
+  const rows = await db.transaction(async (tx) => {
+    await tx.execute(sql`set local enable_seqscan = off`);
+    return executeRows<{ kind: RecordKind; id: string; title: string; detail: string | null }>(
+    tx,
     sql`
     select * from (
       select 'company' as kind, c.id, c.name as title, nullif(c.city, '') as detail, m.sort_key from ${top('companies')} m join companies c on c.id = m.id
@@ -48,6 +53,7 @@ export async function globalSearch(db: Queryable, viewer: Viewer, text: string, 
       select 'sale', s.id, s.title, s.stage::text || ' · ' || s.amount::text || ' ' || s.currency, m.sort_key from ${top('sales')} m join sales s on s.id = m.id
     ) hits order by kind, sort_key, id`,
   );
+  });
   const group = (kind: RecordKind) => rows.filter((row) => row.kind === kind).map((row) => ({ kind, id: row.id, title: row.title, detail: row.detail }));
   return { query: text, companies: group('company'), contacts: group('contact'), projects: group('project'), sales: group('sale') };
 }
