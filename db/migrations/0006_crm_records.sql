@@ -176,7 +176,7 @@ ALTER TABLE "timeline_events" ADD CONSTRAINT "timeline_events_project_id_project
 ALTER TABLE "timeline_events" ADD CONSTRAINT "timeline_events_sale_id_sales_id_fk" FOREIGN KEY ("sale_id") REFERENCES "public"."sales"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "timeline_events" ADD CONSTRAINT "timeline_events_actor_id_users_id_fk" FOREIGN KEY ("actor_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "companies_sort_idx" ON "companies" USING btree ("sort_key","id");--> statement-breakpoint
-CREATE INDEX "companies_updated_idx" ON "companies" USING btree ("updated_at" DESC NULLS LAST,"id");--> statement-breakpoint
+CREATE INDEX "companies_updated_idx" ON "companies" USING btree ("updated_at","id");--> statement-breakpoint
 CREATE INDEX "companies_owner_idx" ON "companies" USING btree ("owner_id","sort_key","id");--> statement-breakpoint
 CREATE INDEX "companies_category_idx" ON "companies" USING btree ("category");--> statement-breakpoint
 CREATE INDEX "companies_search_idx" ON "companies" USING gin ("search");--> statement-breakpoint
@@ -184,25 +184,25 @@ CREATE INDEX "company_domains_domain_idx" ON "company_domains" USING btree ("dom
 CREATE INDEX "contact_emails_address_idx" ON "contact_emails" USING btree ("address");--> statement-breakpoint
 CREATE INDEX "contact_phones_contact_idx" ON "contact_phones" USING btree ("contact_id");--> statement-breakpoint
 CREATE INDEX "contacts_sort_idx" ON "contacts" USING btree ("sort_key","id");--> statement-breakpoint
-CREATE INDEX "contacts_updated_idx" ON "contacts" USING btree ("updated_at" DESC NULLS LAST,"id");--> statement-breakpoint
+CREATE INDEX "contacts_updated_idx" ON "contacts" USING btree ("updated_at","id");--> statement-breakpoint
 CREATE INDEX "contacts_owner_idx" ON "contacts" USING btree ("owner_id","sort_key","id");--> statement-breakpoint
 CREATE INDEX "contacts_company_idx" ON "contacts" USING btree ("company_id","sort_key","id");--> statement-breakpoint
 CREATE INDEX "contacts_search_idx" ON "contacts" USING gin ("search");--> statement-breakpoint
 CREATE INDEX "project_members_company_idx" ON "project_members" USING btree ("company_id");--> statement-breakpoint
 CREATE INDEX "project_members_contact_idx" ON "project_members" USING btree ("contact_id");--> statement-breakpoint
 CREATE INDEX "projects_sort_idx" ON "projects" USING btree ("sort_key","id");--> statement-breakpoint
-CREATE INDEX "projects_updated_idx" ON "projects" USING btree ("updated_at" DESC NULLS LAST,"id");--> statement-breakpoint
+CREATE INDEX "projects_updated_idx" ON "projects" USING btree ("updated_at","id");--> statement-breakpoint
 CREATE INDEX "projects_status_idx" ON "projects" USING btree ("status","sort_key","id");--> statement-breakpoint
 CREATE INDEX "projects_search_idx" ON "projects" USING gin ("search");--> statement-breakpoint
 CREATE INDEX "sale_stage_changes_sale_idx" ON "sale_stage_changes" USING btree ("sale_id","changed_at");--> statement-breakpoint
 CREATE INDEX "sales_sort_idx" ON "sales" USING btree ("sort_key","id");--> statement-breakpoint
-CREATE INDEX "sales_updated_idx" ON "sales" USING btree ("updated_at" DESC NULLS LAST,"id");--> statement-breakpoint
+CREATE INDEX "sales_updated_idx" ON "sales" USING btree ("updated_at","id");--> statement-breakpoint
 CREATE INDEX "sales_stage_idx" ON "sales" USING btree ("stage","sort_key","id");--> statement-breakpoint
 CREATE INDEX "sales_company_idx" ON "sales" USING btree ("company_id");--> statement-breakpoint
 CREATE INDEX "sales_contact_idx" ON "sales" USING btree ("contact_id");--> statement-breakpoint
 CREATE INDEX "sales_search_idx" ON "sales" USING gin ("search");--> statement-breakpoint
-CREATE INDEX "timeline_company_idx" ON "timeline_events" USING btree ("company_id","occurred_at" DESC NULLS LAST,"id") WHERE "timeline_events"."company_id" is not null;--> statement-breakpoint
-CREATE INDEX "timeline_contact_idx" ON "timeline_events" USING btree ("contact_id","occurred_at" DESC NULLS LAST,"id") WHERE "timeline_events"."contact_id" is not null;--> statement-breakpoint
-CREATE INDEX "timeline_project_idx" ON "timeline_events" USING btree ("project_id","occurred_at" DESC NULLS LAST,"id") WHERE "timeline_events"."project_id" is not null;--> statement-breakpoint
-CREATE INDEX "timeline_sale_idx" ON "timeline_events" USING btree ("sale_id","occurred_at" DESC NULLS LAST,"id") WHERE "timeline_events"."sale_id" is not null;--> statement-breakpoint
+CREATE INDEX "timeline_company_idx" ON "timeline_events" USING btree ("company_id","occurred_at","id") WHERE "timeline_events"."company_id" is not null;--> statement-breakpoint
+CREATE INDEX "timeline_contact_idx" ON "timeline_events" USING btree ("contact_id","occurred_at","id") WHERE "timeline_events"."contact_id" is not null;--> statement-breakpoint
+CREATE INDEX "timeline_project_idx" ON "timeline_events" USING btree ("project_id","occurred_at","id") WHERE "timeline_events"."project_id" is not null;--> statement-breakpoint
+CREATE INDEX "timeline_sale_idx" ON "timeline_events" USING btree ("sale_id","occurred_at","id") WHERE "timeline_events"."sale_id" is not null;--> statement-breakpoint
 CREATE INDEX "timeline_document_idx" ON "timeline_events" USING btree ("document_id") WHERE "timeline_events"."document_id" is not null;

@@ -42,7 +42,7 @@ export const companies = pgTable(
   },
   (table) => [
     index('companies_sort_idx').on(table.sortKey, table.id),
-    index('companies_updated_idx').on(table.updatedAt.desc(), table.id),
+    index('companies_updated_idx').on(table.updatedAt, table.id),
     index('companies_owner_idx').on(table.ownerId, table.sortKey, table.id),
     index('companies_category_idx').on(table.category),
     index('companies_search_idx').using('gin', table.search),
@@ -80,7 +80,7 @@ export const contacts = pgTable(
   },
   (table) => [
     index('contacts_sort_idx').on(table.sortKey, table.id),
-    index('contacts_updated_idx').on(table.updatedAt.desc(), table.id),
+    index('contacts_updated_idx').on(table.updatedAt, table.id),
     index('contacts_owner_idx').on(table.ownerId, table.sortKey, table.id),
     index('contacts_company_idx').on(table.companyId, table.sortKey, table.id),
     index('contacts_search_idx').using('gin', table.search),
@@ -144,7 +144,7 @@ export const projects = pgTable(
   },
   (table) => [
     index('projects_sort_idx').on(table.sortKey, table.id),
-    index('projects_updated_idx').on(table.updatedAt.desc(), table.id),
+    index('projects_updated_idx').on(table.updatedAt, table.id),
     index('projects_status_idx').on(table.status, table.sortKey, table.id),
     index('projects_search_idx').using('gin', table.search),
     check('projects_dates_ordered', sql`${table.endDate} is null or ${table.startDate} is null or ${table.endDate} >= ${table.startDate}`),
@@ -198,7 +198,7 @@ export const sales = pgTable(
   },
   (table) => [
     index('sales_sort_idx').on(table.sortKey, table.id),
-    index('sales_updated_idx').on(table.updatedAt.desc(), table.id),
+    index('sales_updated_idx').on(table.updatedAt, table.id),
     index('sales_stage_idx').on(table.stage, table.sortKey, table.id),
     index('sales_company_idx').on(table.companyId),
     index('sales_contact_idx').on(table.contactId),
@@ -278,10 +278,10 @@ export const timelineEvents = pgTable(
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
-    index('timeline_company_idx').on(table.companyId, table.occurredAt.desc(), table.id).where(sql`${table.companyId} is not null`),
-    index('timeline_contact_idx').on(table.contactId, table.occurredAt.desc(), table.id).where(sql`${table.contactId} is not null`),
-    index('timeline_project_idx').on(table.projectId, table.occurredAt.desc(), table.id).where(sql`${table.projectId} is not null`),
-    index('timeline_sale_idx').on(table.saleId, table.occurredAt.desc(), table.id).where(sql`${table.saleId} is not null`),
+    index('timeline_company_idx').on(table.companyId, table.occurredAt, table.id).where(sql`${table.companyId} is not null`),
+    index('timeline_contact_idx').on(table.contactId, table.occurredAt, table.id).where(sql`${table.contactId} is not null`),
+    index('timeline_project_idx').on(table.projectId, table.occurredAt, table.id).where(sql`${table.projectId} is not null`),
+    index('timeline_sale_idx').on(table.saleId, table.occurredAt, table.id).where(sql`${table.saleId} is not null`),
     index('timeline_document_idx').on(table.documentId).where(sql`${table.documentId} is not null`),
     check(
       'timeline_events_one_record',

@@ -77,6 +77,7 @@ describeOnEachDatabase('CRM records', (open) => {
     expect(olle?.emails[0]?.sharedWith).toEqual([{ id: first.id, name: 'Eva Öberg' }]);
     // Olle has no company yet: the domain of his address suggests one.
     expect(olle?.suggestedCompanies).toEqual([{ id: companyId, name: 'Shared Mailbox AB' }]);
+    expect((await getCompany(handle.db, ann, companyId))?.contacts).toEqual([expect.objectContaining({ id: first.id, primaryEmail: 'eva@shared.test' })]);
     const listed = await listContacts(handle.db, ann, { search: 'oberg' });
     expect(listed.items).toEqual([expect.objectContaining({ id: first.id, companyName: 'Shared Mailbox AB', primaryEmail: 'eva@shared.test', emailShared: true })]);
     // By phone, as typed or as digits.

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '@/db';
 import { executeRows } from '@/db/execute';
 import { companies, companyDomains, contacts, projectMembers, projects, sales, users, type Company } from '@/db/schema';
@@ -8,6 +8,7 @@ import {
   encodeCursor,
   isRecordId,
   keysetAfter,
+  listOrder,
   listSearchCondition,
   PAGE_SIZE,
   phoneSearchText,
@@ -75,7 +76,7 @@ export async function listCompanies(db: Queryable, viewer: Viewer, filter: Compa
         keysetAfter(sort, cursor, companies),
       ),
     )
-    .orderBy(...(sort === 'name' ? [asc(companies.sortKey), asc(companies.id)] : [desc(companies.updatedAt), desc(companies.id)]))
+    .orderBy(...listOrder(sort, Boolean(filter.search?.trim()), companies))
     .limit(limit + 1);
   const items = rows.slice(0, limit);
   const last = items.at(-1);
@@ -118,7 +119,9 @@ export async function getCompany(db: Queryable, viewer: Viewer, id: string): Pro
         firstName: contacts.firstName,
         lastName: contacts.lastName,
         jobTitle: contacts.jobTitle,
-        primaryEmail: sql<string | null>`(select e.address from contact_emails e where e.contact_id = ${contacts.id} order by e.is_primary desc, e.position limit 1)`,
+        // Spelled out: in a select from one table drizzle leaves column names unqualified, and a bare
+        // "id" inside the subquery would be the address's own id.
+        primaryEmail: sql<string | null>`(select e.address from contact_emails e where e.contact_id = "contacts"."id" order by e.is_primary desc, e.position limit 1)`,
       })
       .from(contacts)
       .where(eq(contacts.companyId, id))

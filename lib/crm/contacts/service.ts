@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Database } from '@/db';
 import { companies, contactEmails, contactPhones, contacts, projectMembers, projects, sales, users, type Contact } from '@/db/schema';
 import { companiesForEmailDomain, ownerChange } from '@/lib/crm/companies';
@@ -8,6 +8,7 @@ import {
   encodeCursor,
   isRecordId,
   keysetAfter,
+  listOrder,
   listSearchCondition,
   PAGE_SIZE,
   contactSearchVector,
@@ -83,7 +84,7 @@ export async function listContacts(db: Queryable, viewer: Viewer, filter: Contac
         keysetAfter(sort, cursor, contacts),
       ),
     )
-    .orderBy(...(sort === 'name' ? [asc(contacts.sortKey), asc(contacts.id)] : [desc(contacts.updatedAt), desc(contacts.id)]))
+    .orderBy(...listOrder(sort, Boolean(filter.search?.trim()), contacts))
     .limit(limit + 1);
   const items = rows.slice(0, limit);
   const last = items.at(-1);

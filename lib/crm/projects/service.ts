@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '@/db';
 import { companies, contacts, projectMembers, projects, users, type Project } from '@/db/schema';
 import { UserFacingError } from '@/lib/actions/errors';
@@ -9,6 +9,7 @@ import {
   encodeCursor,
   isRecordId,
   keysetAfter,
+  listOrder,
   listSearchCondition,
   PAGE_SIZE,
   RecordNotFoundError,
@@ -73,7 +74,7 @@ export async function listProjects(db: Queryable, viewer: Viewer, filter: Projec
         keysetAfter(sort, cursor, projects),
       ),
     )
-    .orderBy(...(sort === 'name' ? [asc(projects.sortKey), asc(projects.id)] : [desc(projects.updatedAt), desc(projects.id)]))
+    .orderBy(...listOrder(sort, Boolean(filter.search?.trim()), projects))
     .limit(limit + 1);
   const items = rows.slice(0, limit);
   const last = items.at(-1);

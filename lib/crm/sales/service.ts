@@ -9,6 +9,7 @@ import {
   encodeCursor,
   isRecordId,
   keysetAfter,
+  listOrder,
   listSearchCondition,
   PAGE_SIZE,
   RecordNotFoundError,
@@ -78,7 +79,7 @@ export async function listSales(db: Queryable, viewer: Viewer, filter: SaleListF
         keysetAfter(sort, cursor, sales),
       ),
     )
-    .orderBy(...(sort === 'name' ? [asc(sales.sortKey), asc(sales.id)] : [desc(sales.updatedAt), desc(sales.id)]))
+    .orderBy(...listOrder(sort, Boolean(filter.search?.trim()), sales))
     .limit(limit + 1);
   const items = rows.slice(0, limit);
   const last = items.at(-1);

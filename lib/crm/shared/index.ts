@@ -2,6 +2,6 @@
 export { assertActiveViewer, isRecordId, RecordNotFoundError, VersionConflictError, type Queryable, type Transaction, type Viewer } from './access';
 export { decodeCursor, encodeCursor, PAGE_SIZE, type ListPage, type ListSort, type PageCursor } from './paging';
 export { normaliseDomain, normaliseEmailAddress, phoneSearchText, searchVector, sortKeyOf } from './text';
-export { keysetAfter, listSearchCondition, recordQueryLiteral } from './query';
+export { keysetAfter, listOrder, listSearchCondition, recordQueryLiteral } from './query';
 export { listOwnerChoices } from './owners';
 export { contactSearchVector, refreshLinkedSearch, saleSearchVector } from './record-search';

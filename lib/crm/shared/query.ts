@@ -37,3 +37,13 @@ export function recordQueryLiteral(text: string): string | null {
   const digits = digitForms.map((form) => `'${form}':*`).join(' | ');
   return words ? `(${words}) | ${digits}` : digits;
 }
+
+/**
+ * The ORDER BY of a list. With a search, the name order goes through an expression no index has
+ * (`sort_key || ''`, the same order), so Postgres finds the matches by the GIN index and sorts them,
+ * instead of walking the name index and testing every row (slow for a rare word: docs/benchmarks.md).
+ */
+export function listOrder(sort: ListSort, searching: boolean, columns: { sortKey: AnyColumn; updatedAt: AnyColumn; id: AnyColumn }): SQL[] {
+  if (sort === 'updated') return [sql`${columns.updatedAt} desc`, sql`${columns.id} desc`];
+  return [searching ? sql`${columns.sortKey} || ''` : sql`${columns.sortKey}`, sql`${columns.id}`];
+}
