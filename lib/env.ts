@@ -8,15 +8,15 @@ const booleanFlag = z
   .optional()
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
-/** A whole number of seconds, at least `min`; empty or unset gives `fallback`. */
-function wholeSeconds({ min, fallback }: { min: number; fallback: number }) {
+/** A whole number of seconds (or `unit`), at least `min`; empty or unset gives `fallback`. */
+function wholeSeconds({ min, fallback, unit = 'seconds' }: { min: number; fallback: number; unit?: string }) {
   return z
     .string()
     .trim()
     .optional()
     .transform((value) => (value ? value : undefined))
     .refine((value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= min), {
-      message: `must be a whole number of seconds, at least ${min}`,
+      message: `must be a whole number of ${unit}, at least ${min}`,
     })
     .transform((value) => (value === undefined ? fallback : Number(value)));
 }
@@ -57,6 +57,7 @@ const rawEnvSchema = z.object({
   MAIL_ALLOW_PRIVATE_HOSTS: booleanFlag,
   IMPORT_TIME_BUDGET_SECONDS: wholeSeconds({ min: 1, fallback: 50 }),
   IMPORT_INTERVAL_SECONDS: wholeSeconds({ min: 0, fallback: 120 }),
+  MAIL_MAX_ATTACHMENT_MB: wholeSeconds({ min: 1, fallback: 25, unit: 'megabytes' }),
   // Read by lib/log.ts itself (it must work before this validation runs); checked here so a typo fails fast.
   LOG_LEVEL: z.enum(['info', 'warn', 'error', ''], { message: 'must be info, warn or error' }).optional(),
 });
@@ -80,6 +81,8 @@ export interface Env {
   importTimeBudgetSeconds: number;
   /** How often each mailbox is imported; 0 turns the app's own import timer off (an external cron calls /api/cron/import). */
   importIntervalSeconds: number;
+  /** Largest total of attachments on one message the composer accepts, in MiB (providers cap at 20–35 MB). */
+  mailMaxAttachmentMb: number;
 }
 
 export class EnvError extends Error {
@@ -163,6 +166,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     mailAllowPrivateHosts: raw.MAIL_ALLOW_PRIVATE_HOSTS,
     importTimeBudgetSeconds: raw.IMPORT_TIME_BUDGET_SECONDS,
     importIntervalSeconds: raw.IMPORT_INTERVAL_SECONDS,
+    mailMaxAttachmentMb: raw.MAIL_MAX_ATTACHMENT_MB,
   };
 }
 

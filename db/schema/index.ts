@@ -2,3 +2,4 @@
 export * from './auth';
 export * from './preferences';
 export * from './mail';
+export * from './compose';
