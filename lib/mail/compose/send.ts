@@ -1,6 +1,6 @@
 import 'server-only';
 import crypto from 'node:crypto';
-import { ImapFlow, type ListResponse } from 'imapflow';
+import type { ListResponse } from 'imapflow';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import type { Database } from '@/db';
@@ -12,7 +12,8 @@ import { log } from '@/lib/log';
 import { getPreferences } from '@/lib/preferences/service';
 import { accountCredentials, getMailAccount, type MailServerSettings } from '@/lib/mail/account';
 import type { ComposedMessage, MailAddress } from './compose-schema';
-import { MailHostNotFoundError, MailHostRefusedError, resolveMailHost , classifyMailError, imapClientOptions, smtpTransportOptions, type ConnectionTimeouts, type ServerSettings } from '@/lib/mail/transport';
+import { MailHostNotFoundError, MailHostRefusedError, resolveMailHost, classifyMailError, smtpTransportOptions, type ConnectionTimeouts, type ServerSettings } from '@/lib/mail/transport';
+import { fileSentCopy, storesSentMailItself } from './mailbox-copies';
 
 /** What happened to the copy for the Sent folder; the message itself was sent in every case. */
 export type SentCopyOutcome =
@@ -163,11 +164,6 @@ function serverReplyOf(error: unknown): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // The copy in Sent
 
-/** Gmail and Google Workspace put every message sent through their SMTP server into "Sent Mail" themselves. */
-function storesSentMailItself(credentials: { imap: MailServerSettings; smtp: MailServerSettings }): boolean {
-  return [credentials.imap.host, credentials.smtp.host].some((host) => /(^|\.)(gmail|googlemail)\.com$/i.test(host));
-}
-
 /** Special-use \Sent first (RFC 6154), then the usual names in the order of COMMON_SENT_FOLDER_NAMES. */
 export function findSentFolder(folders: Pick<ListResponse, 'path' | 'name' | 'specialUse'>[]): string | undefined {
   const marked = folders.find((folder) => folder.specialUse === '\\Sent');
@@ -184,26 +180,14 @@ export function findSentFolder(folders: Pick<ListResponse, 'path' | 'name' | 'sp
 /** Never throws: the message has already been sent, and that must not be reported as a failure. */
 async function saveSentCopy(mail: Mail.Options, credentials: { imap: MailServerSettings; smtp: MailServerSettings }): Promise<SentCopyOutcome> {
   if (storesSentMailItself(credentials)) return { status: 'saved-by-provider' };
-  let folder: string | undefined;
-  let client: ImapFlow | undefined;
   try {
-    const imapClient = new ImapFlow({ ...imapClientOptions(await connectAddressFor(credentials.imap), TIMEOUTS), disableAutoIdle: true });
-    client = imapClient;
-    // Failures also arrive as 'error' events; unhandled, they would crash the process.
-    imapClient.on('error', () => undefined);
-    await imapClient.connect();
-    folder = findSentFolder(await imapClient.list());
-    if (!folder) return { status: 'no-sent-folder' };
-    await imapClient.append(folder, await sentCopyOf(mail), ['\\Seen'], mail.date);
-    await imapClient.logout().catch(() => undefined);
-    return { status: 'saved', folder };
+    const folder = await fileSentCopy(credentials.imap, await sentCopyOf(mail), mail.date instanceof Date ? mail.date : new Date());
+    return folder ? { status: 'saved', folder } : { status: 'no-sent-folder' };
   } catch (error) {
     const { imap } = credentials;
-    const detail = error instanceof UserFacingError ? error.messageKey : classifyMailError(error, { protocol: 'imap', tls: imap.tls, host: imap.host, port: imap.port }).message;
-    log('warn', 'message sent, but saving it to Sent failed', { folder, detail });
-    return folder ? { status: 'failed', folder } : { status: 'failed' };
-  } finally {
-    client?.close();
+    const detail = classifyMailError(error, { protocol: 'imap', tls: imap.tls, host: imap.host, port: imap.port }).message;
+    log('warn', 'message sent, but saving it to Sent failed', { detail });
+    return { status: 'failed' };
   }
 }
 
@@ -211,7 +195,7 @@ async function saveSentCopy(mail: Mail.Options, credentials: { imap: MailServerS
  * The message as sent, plus the Bcc header the recipients never see, so the sender can look up whom
  * they copied. nodemailer's stream transport builds the same MIME message without sending it, Bcc kept.
  */
-async function sentCopyOf(mail: Mail.Options): Promise<Buffer> {
+export async function sentCopyOf(mail: Mail.Options): Promise<Buffer> {
   const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   const { message } = await builder.sendMail({ ...mail });
   if (!Buffer.isBuffer(message)) throw new Error('the stream transport returned a stream despite buffer: true');
