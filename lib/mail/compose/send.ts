@@ -1,5 +1,6 @@
 import 'server-only';
 import crypto from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { ListResponse } from 'imapflow';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
@@ -200,4 +201,54 @@ export async function sentCopyOf(mail: Mail.Options): Promise<Buffer> {
   const { message } = await builder.sendMail({ ...mail });
   if (!Buffer.isBuffer(message)) throw new Error('the stream transport returned a stream despite buffer: true');
   return message;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sending a built message (the outbox)
+
+/**
+ * Why a send did not complete. `failed`: the server refused, or the message never reached it, so
+ * nothing went out. `unknown`: the whole message had been handed over when the connection broke or
+ * timed out before the server's final answer, so it may have been accepted.
+ */
+export class DeliveryError extends Error {
+  constructor(
+    readonly outcome: 'failed' | 'unknown',
+    readonly reason: UserFacingError,
+  ) {
+    super(reason.messageKey);
+    this.name = 'DeliveryError';
+  }
+}
+
+/** Sends a prepared MIME source to its envelope recipients through the user's SMTP server. */
+export async function deliverSource(
+  smtp: MailServerSettings,
+  source: Buffer,
+  envelope: { from: string; to: string[] },
+  fields: Pick<ComposedMessage, 'to' | 'cc' | 'bcc'>,
+): Promise<Pick<SendMailResult, 'acceptedRecipients' | 'rejectedRecipients'>> {
+  let target: ServerSettings;
+  try {
+    target = await connectAddressFor(smtp);
+  } catch (error) {
+    throw new DeliveryError('failed', error instanceof UserFacingError ? error : new UserFacingError('compose.sendFailed.protocol', { server: serverLabel(smtp), detail: String(error) }));
+  }
+  const transporter = nodemailer.createTransport(smtpTransportOptions(target, TIMEOUTS));
+  // The end of the message is handed to the socket when this stream ends: from then on the server
+  // may have accepted it, and only its reply can say it did not.
+  let handedOver = false;
+  const stream = Readable.from([source]);
+  stream.on('end', () => (handedOver = true));
+  try {
+    const info = await transporter.sendMail({ envelope, raw: stream });
+    return { acceptedRecipients: info.accepted.map(addressText), rejectedRecipients: info.rejected.map(addressText) };
+  } catch (error) {
+    const answered = error instanceof Error && 'responseCode' in error && typeof error.responseCode === 'number';
+    const reason = sendFailure(error, smtp, fields as ComposedMessage);
+    if (handedOver && !answered) throw new DeliveryError('unknown', new UserFacingError('compose.outcomeUnknown', { server: serverLabel(smtp), detail: serverReplyOf(error) ?? (error instanceof Error ? error.message : String(error)) }));
+    throw new DeliveryError('failed', reason);
+  } finally {
+    transporter.close();
+  }
 }

@@ -10,6 +10,7 @@ import { getMessage } from '@/lib/mail/mailbox';
 import { getPreferences } from '@/lib/preferences/service';
 import { EmailAddressLink } from '@/lib/ui/email-link';
 import { HtmlBodyFrame } from '@/lib/ui/mail/html-body-frame';
+import { ReplyActions } from '@/lib/ui/compose/reply-actions';
 
 type Props = { params: Promise<{ messageId: string }> };
 
@@ -62,6 +63,7 @@ export default async function MessagePage({ params }: Props) {
         <People label={t('cc')} people={message.ccAddresses} />
         <div className="text-sm text-slate-500">{format.dateTime(message.sentAt ?? message.receivedAt, { dateStyle: 'full', timeStyle: 'short' })}</div>
       </dl>
+      <ReplyActions messageId={message.id} />
       {message.parseError ? <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">{t('parseError')}</p> : null}
       {message.htmlBody ? (
         <HtmlBodyFrame html={message.htmlBody} blockedRemoteImages={message.blockedRemoteImages} showRemoteImages={preferences.showRemoteImages} title={message.subject} />
