@@ -92,7 +92,7 @@ export function Attachments({ files, maxMb, ensureDraft, onAdded, onRemove }: At
       <input id="compose-attach" ref={input} type="file" multiple className="sr-only" onChange={(event) => void add(event.target.files)} />
       <div>
         <button type="button" onClick={() => input.current?.click()} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100">
-          📎 {t('add')}
+          + {t('add')}
         </button>
         <span className="ml-2 text-xs text-slate-500">{t('limit', { limit: maxMb })}</span>
       </div>
