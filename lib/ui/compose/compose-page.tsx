@@ -45,6 +45,11 @@ export async function ComposePageBody({ account, user, draft, title }: { account
   return (
     <div className="max-w-3xl">
       <PageHeader title={title} />
+      <p className="-mt-2 mb-3 text-sm">
+        <Link href="/inbox/drafts" className="text-indigo-700 hover:underline">
+          {t('drafts.title')}
+        </Link>
+      </p>
       <section className="rounded-lg border border-slate-200 bg-white p-3 sm:p-5">
         <ComposeEditor draft={draft} from={`${sender.name} <${sender.address}>`} maxAttachmentMb={env().mailMaxAttachmentMb} />
       </section>
