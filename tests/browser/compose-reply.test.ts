@@ -16,6 +16,7 @@ const alice = servers.users.find((user) => user.email === 'alice@example.test')!
 const bob = servers.users.find((user) => user.email === 'bob@example.test')!;
 const writer = { name: 'Alice Writer', email: 'alice.writer@crm.test', password: 'alice writer password' };
 const answerer = { name: 'Bob Answerer', email: 'bob.answerer@crm.test', password: 'bob answerer password' };
+const attachment = crypto.randomBytes(12 * 1024 * 1024);
 const subject = `Meeting on Friday ${crypto.randomBytes(3).toString('hex')}`;
 
 let browser: Browser;
@@ -116,6 +117,13 @@ describe('writing mail in the browser', () => {
     await alicePage.keyboard.type('see you Friday');
     await expectVisible(alicePage.getByText('Draft saved'), 10_000);
     const draftUrl = alicePage.url();
+
+    // Over the limit: a clear error and nothing attached. Under it, above a proxy's 10 MB body buffer: sent in chunks, whole.
+    await alicePage.locator('#compose-attach').setInputFiles({ name: 'huge.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(26 * 1024 * 1024, 1) });
+    await expectVisible(alicePage.getByRole('alert').filter({ hasText: 'at most 25 MB' }));
+    await alicePage.locator('#compose-attach').setInputFiles({ name: 'plans.bin', mimeType: 'application/octet-stream', buffer: attachment });
+    await expectVisible(alicePage.getByRole('list', { name: 'Attachments' }).getByText('plans.bin'), 60_000);
+    expect(await alicePage.getByRole('list', { name: 'Attachments' }).getByText('huge.bin').count()).toBe(0);
     expect(draftUrl).toMatch(/\/inbox\/compose\/[0-9a-f-]{36}$/);
 
     // Undo send puts it back into the editor.
@@ -135,6 +143,8 @@ describe('writing mail in the browser', () => {
     expect(arrived?.subject).toBe(subject);
     expect(arrived?.html).toMatch(/<(b|strong)>see you Friday<\/(b|strong)>/);
     expect(arrived?.text).toContain('see you Friday');
+    const file = arrived?.attachments.find((entry) => entry.filename === 'plans.bin');
+    expect(file && Buffer.compare(file.content, attachment)).toBe(0);
     expect(arrived?.text).toMatch(/Hi Bob, see you Friday\s+--\s*Alice Writer/);
   }, 120_000);
 

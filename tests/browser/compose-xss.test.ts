@@ -134,7 +134,7 @@ describe('quoting hostile mail into a reply', () => {
       await page.waitForTimeout(50);
       const found = await body.evaluate((editor) => {
         const dangerous = editor.querySelectorAll('script, iframe, object, embed, style, link, meta, base, form, svg, math, template');
-        const handlers = [...editor.querySelectorAll('*')].flatMap((element) => [...element.attributes].filter((attribute) => /^on/i.test(attribute.name) || /^\s*(javascript|vbscript|data):/i.test(attribute.value) && attribute.name !== 'src').map((attribute) => `${element.tagName}[${attribute.name}]`));
+        const handlers = [...editor.querySelectorAll('*')].flatMap((element) => [...element.attributes].filter((attribute) => /^on/i.test(attribute.name) || (/^(href|action|formaction|xlink:href|background|poster|srcset|data)$/i.test(attribute.name) && /^\s*(javascript|vbscript|data):/i.test(attribute.value))).map((attribute) => `${element.tagName}[${attribute.name}]`));
         const remote = [...editor.querySelectorAll('[src]')].map((element) => element.getAttribute('src') ?? '').filter((src) => !src.startsWith('data:image/'));
         return { dangerous: dangerous.length, handlers, remote };
       });

@@ -214,18 +214,43 @@ export async function discardDraft(db: Database, userId: string, draftId: string
   return true;
 }
 
-/** Adds a file, refusing it when the draft's files would exceed MAIL_MAX_ATTACHMENT_MB together. */
-export async function addDraftAttachment(db: Database, userId: string, draftId: string, file: { filename: string; contentType: string; content: Buffer }) {
+/**
+ * Starts a file: its declared size counts against MAIL_MAX_ATTACHMENT_MB at once, and its bytes
+ * arrive in chunks (first one here), so no single request is larger than a proxy or platform
+ * accepts (Next's proxy buffers 10 MB of a body, Vercel takes 4.5 MB).
+ */
+export async function addDraftAttachment(db: Database, userId: string, draftId: string, file: { filename: string; contentType: string; size: number; firstChunk: Buffer }) {
   const draft = await getOwnDraft(db, userId, draftId);
   if (!draft || !(EDITABLE_STATES as readonly string[]).includes(draft.state)) throw new UserFacingError('compose.draftGone');
-  const total = draft.attachments.reduce((sum, entry) => sum + entry.size, 0) + file.content.length;
+  const total = draft.attachments.reduce((sum, entry) => sum + entry.size, 0) + file.size;
   if (total > maxAttachmentBytes()) throw new UserFacingError('compose.attachmentsTooLarge', { limit: env().mailMaxAttachmentMb });
+  if (file.firstChunk.length > file.size) throw new UserFacingError('compose.attachmentIncomplete');
   const [row] = await db
     .insert(mailDraftAttachments)
-    .values({ draftId, filename: file.filename.slice(0, 255) || 'attachment', contentType: file.contentType || 'application/octet-stream', size: file.content.length, content: file.content })
+    .values({ draftId, filename: file.filename.slice(0, 255) || 'attachment', contentType: file.contentType || 'application/octet-stream', size: file.size, content: file.firstChunk })
     .returning({ id: mailDraftAttachments.id, filename: mailDraftAttachments.filename, contentType: mailDraftAttachments.contentType, size: mailDraftAttachments.size });
   await db.update(mailDrafts).set({ revision: sql`${mailDrafts.revision} + 1`, updatedAt: new Date() }).where(eq(mailDrafts.id, draftId));
-  return row!;
+  return { ...row!, received: file.firstChunk.length };
+}
+
+/** Appends the next chunk of a file, only at the offset where the stored bytes end (a repeated chunk is not added twice). */
+export async function appendDraftAttachmentChunk(db: Database, userId: string, draftId: string, attachmentId: string, offset: number, chunk: Buffer): Promise<{ received: number }> {
+  const draft = await getOwnDraft(db, userId, draftId);
+  if (!draft || !(EDITABLE_STATES as readonly string[]).includes(draft.state)) throw new UserFacingError('compose.draftGone');
+  const [updated] = await db
+    .update(mailDraftAttachments)
+    .set({ content: sql`${mailDraftAttachments.content} || ${chunk}` })
+    .where(
+      and(
+        eq(mailDraftAttachments.id, attachmentId),
+        eq(mailDraftAttachments.draftId, draftId),
+        sql`octet_length(${mailDraftAttachments.content}) = ${offset}`,
+        sql`${offset + chunk.length} <= ${mailDraftAttachments.size}`,
+      ),
+    )
+    .returning({ received: sql<number>`octet_length(${mailDraftAttachments.content})` });
+  if (!updated) throw new UserFacingError('compose.attachmentIncomplete');
+  return { received: Number(updated.received) };
 }
 
 export async function removeDraftAttachment(db: Database, userId: string, draftId: string, attachmentId: string): Promise<void> {

@@ -6,6 +6,7 @@ export { buildReply, type OriginalMessage, type QuoteLabels, type ReplyKind } fr
 export { baseSubject, forwardSubject, replySubject } from './subject';
 export {
   addDraftAttachment,
+  appendDraftAttachmentChunk,
   createDraft,
   createReplyDraft,
   discardDraft,
@@ -19,4 +20,5 @@ export {
 } from './drafts';
 export { claimDueDrafts, getUndoSendSeconds, resolveUnknown, runDueSends, scheduleSend, setUndoSendSeconds, undoSend, UNDO_SEND_CHOICES, type OutboxRun } from './outbox';
 export { suggestCorrespondents } from './correspondents';
+export { readBodyUpTo, UPLOAD_CHUNK_BYTES } from './upload';
 export { startOutboxTimer } from './timer';

@@ -133,6 +133,8 @@ async function sendClaimed(db: Database, draft: MailDraft): Promise<keyof Outbox
     if (!account) throw new DeliveryError('failed', new UserFacingError('compose.noAccount'));
     const credentials = accountCredentials(account);
     const files = await db.select().from(mailDraftAttachments).where(eq(mailDraftAttachments.draftId, draft.id));
+    // A file whose upload broke off is not sent half.
+    if (files.some((file) => file.content.length !== file.size)) throw new DeliveryError('failed', new UserFacingError('compose.attachmentIncomplete'));
     const date = new Date();
     const built = await buildMessage(draft, files, senderOf(account, account.user), date);
     const fields = { to: draft.toAddresses, cc: draft.ccAddresses, bcc: draft.bccAddresses };

@@ -2,6 +2,7 @@
 
 import { useTranslations } from 'next-intl';
 import { useRef, useState } from 'react';
+import { removeAttachmentAction } from '@/lib/mail/compose/actions';
 
 export interface DraftFile {
   id: string;
@@ -16,6 +17,31 @@ interface AttachmentsProps {
   ensureDraft: () => Promise<string | null>;
   onAdded: (file: DraftFile) => void;
   onRemove: (id: string) => void;
+}
+
+/** Matches the server's UPLOAD_CHUNK_BYTES: no request is larger than proxies and platforms take. */
+const CHUNK_BYTES = 4 * 1024 * 1024;
+
+type UploadResult = { ok: true; id: string; filename: string } | { ok: false; error?: string };
+
+/** Sends a file in chunks: the first starts it, the others are appended at their offset. */
+async function upload(draftId: string, file: File): Promise<UploadResult> {
+  const send = async (url: string, method: string, headers: Record<string, string>, body: Blob) => {
+    const response = await fetch(url, { method, headers: { 'Content-Type': file.type || 'application/octet-stream', ...headers }, body });
+    const json = (await response.json().catch(() => null)) as { id?: string; filename?: string; received?: number; error?: string } | null;
+    return { ok: response.ok, json };
+  };
+  const first = await send(`/api/mail/drafts/${draftId}/attachments`, 'POST', { 'X-Filename': encodeURIComponent(file.name), 'X-Total-Size': String(file.size) }, file.slice(0, CHUNK_BYTES));
+  if (!first.ok || !first.json?.id) return { ok: false, error: first.json?.error };
+  const id = first.json.id;
+  for (let offset = Math.min(CHUNK_BYTES, file.size); offset < file.size; offset += CHUNK_BYTES) {
+    const next = await send(`/api/mail/drafts/${draftId}/attachments/${id}`, 'PATCH', { 'X-Offset': String(offset) }, file.slice(offset, offset + CHUNK_BYTES));
+    if (!next.ok) {
+      await removeAttachmentAction(null, { draftId, attachmentId: id });
+      return { ok: false, error: next.json?.error };
+    }
+  }
+  return { ok: true, id, filename: first.json.filename ?? file.name };
 }
 
 const kb = (bytes: number) => Math.max(1, Math.round(bytes / 1024));
@@ -42,17 +68,12 @@ export function Attachments({ files, maxMb, ensureDraft, onAdded, onRemove }: At
       }
       setUploading((names) => [...names, file.name]);
       try {
-        const response = await fetch(`/api/mail/drafts/${draftId}/attachments`, {
-          method: 'POST',
-          headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-Filename': encodeURIComponent(file.name) },
-          body: file,
-        });
-        const body = (await response.json().catch(() => null)) as { id?: string; filename?: string; size?: number; error?: string } | null;
-        if (!response.ok || !body?.id) {
-          setError(body?.error ?? t('failed', { file: file.name }));
+        const uploaded = await upload(draftId, file);
+        if (!uploaded.ok) {
+          setError(uploaded.error ?? t('failed', { file: file.name }));
           total -= file.size;
         } else {
-          onAdded({ id: body.id, filename: body.filename ?? file.name, size: body.size ?? file.size });
+          onAdded({ id: uploaded.id, filename: uploaded.filename, size: file.size });
         }
       } finally {
         setUploading((names) => names.filter((name) => name !== file.name));
