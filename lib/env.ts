@@ -8,15 +8,15 @@ const booleanFlag = z
   .optional()
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
-/** A whole number of seconds, at least `min`; empty or unset gives `fallback`. */
-function wholeSeconds({ min, fallback }: { min: number; fallback: number }) {
+/** A whole number of seconds (or `unit`), at least `min`; empty or unset gives `fallback`. */
+function wholeSeconds({ min, fallback, unit = 'seconds' }: { min: number; fallback: number; unit?: string }) {
   return z
     .string()
     .trim()
     .optional()
     .transform((value) => (value ? value : undefined))
     .refine((value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= min), {
-      message: `must be a whole number of seconds, at least ${min}`,
+      message: `must be a whole number of ${unit}, at least ${min}`,
     })
     .transform((value) => (value === undefined ? fallback : Number(value)));
 }
@@ -68,6 +68,7 @@ const rawEnvSchema = z.object({
     .transform((value) => (value === undefined ? 0 : Number(value))),
   // Set by Vercel itself in its builds and functions.
   VERCEL: z.string().optional(),
+  MAIL_MAX_ATTACHMENT_MB: wholeSeconds({ min: 1, fallback: 25, unit: 'megabytes' }),
   // Read by lib/log.ts itself (it must work before this validation runs); checked here so a typo fails fast.
   LOG_LEVEL: z.enum(['info', 'warn', 'error', ''], { message: 'must be info, warn or error' }).optional(),
 });
@@ -97,6 +98,8 @@ export interface Env {
   onVercel: boolean;
   /** Secrets made up for development (kept in DATA_DIR/dev-secrets.json) because none was set. */
   generatedSecrets: ('AUTH_SECRET' | 'MAIL_ENCRYPTION_KEY')[];
+  /** Largest total of attachments on one message the composer accepts, in MiB (providers cap at 20–35 MB). */
+  mailMaxAttachmentMb: number;
 }
 
 export class EnvError extends Error {
@@ -186,6 +189,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     trustedProxyHops: raw.TRUSTED_PROXY_HOPS,
     onVercel: Boolean(raw.VERCEL?.trim()),
     generatedSecrets,
+    mailMaxAttachmentMb: raw.MAIL_MAX_ATTACHMENT_MB,
   };
 }
 

@@ -1,6 +1,7 @@
 import { getDatabaseHandle, getDb } from '@/db';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
+import { startOutboxTimer } from '@/lib/mail/compose';
 import { startImportScheduler } from '@/lib/mail/sync';
 
 /**
@@ -20,6 +21,7 @@ export function startServer(): void {
   warmUpDatabase();
   if (process.env.VERCEL) return;
   const scheduler = startImportScheduler(getDb);
+  startOutboxTimer(getDb);
   // With NEXT_MANUAL_SIG_HANDLE set (our container does), Next leaves SIGTERM to us: start no new
   // import batch, let the running one commit, then exit. (Without it Next exits at once; a batch cut
   // short is rolled back and imported again by the next pass, so nothing is lost either way.)

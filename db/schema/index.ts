@@ -3,3 +3,4 @@ export * from './auth';
 export * from './preferences';
 export * from './mail';
 export * from './crm';
+export * from './compose';

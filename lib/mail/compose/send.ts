@@ -1,6 +1,7 @@
 import 'server-only';
 import crypto from 'node:crypto';
-import { ImapFlow, type ListResponse } from 'imapflow';
+import { Readable } from 'node:stream';
+import type { ListResponse } from 'imapflow';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import type { Database } from '@/db';
@@ -12,7 +13,8 @@ import { log } from '@/lib/log';
 import { getPreferences } from '@/lib/preferences/service';
 import { accountCredentials, getMailAccount, type MailServerSettings } from '@/lib/mail/account';
 import type { ComposedMessage, MailAddress } from './compose-schema';
-import { MailHostNotFoundError, MailHostRefusedError, resolveMailHost , classifyMailError, imapClientOptions, smtpTransportOptions, type ConnectionTimeouts, type ServerSettings } from '@/lib/mail/transport';
+import { MailHostNotFoundError, MailHostRefusedError, resolveMailHost, classifyMailError, smtpTransportOptions, type ConnectionTimeouts, type ServerSettings } from '@/lib/mail/transport';
+import { fileSentCopy, storesSentMailItself } from './mailbox-copies';
 
 /** What happened to the copy for the Sent folder; the message itself was sent in every case. */
 export type SentCopyOutcome =
@@ -163,11 +165,6 @@ function serverReplyOf(error: unknown): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // The copy in Sent
 
-/** Gmail and Google Workspace put every message sent through their SMTP server into "Sent Mail" themselves. */
-function storesSentMailItself(credentials: { imap: MailServerSettings; smtp: MailServerSettings }): boolean {
-  return [credentials.imap.host, credentials.smtp.host].some((host) => /(^|\.)(gmail|googlemail)\.com$/i.test(host));
-}
-
 /** Special-use \Sent first (RFC 6154), then the usual names in the order of COMMON_SENT_FOLDER_NAMES. */
 export function findSentFolder(folders: Pick<ListResponse, 'path' | 'name' | 'specialUse'>[]): string | undefined {
   const marked = folders.find((folder) => folder.specialUse === '\\Sent');
@@ -184,26 +181,14 @@ export function findSentFolder(folders: Pick<ListResponse, 'path' | 'name' | 'sp
 /** Never throws: the message has already been sent, and that must not be reported as a failure. */
 async function saveSentCopy(mail: Mail.Options, credentials: { imap: MailServerSettings; smtp: MailServerSettings }): Promise<SentCopyOutcome> {
   if (storesSentMailItself(credentials)) return { status: 'saved-by-provider' };
-  let folder: string | undefined;
-  let client: ImapFlow | undefined;
   try {
-    const imapClient = new ImapFlow({ ...imapClientOptions(await connectAddressFor(credentials.imap), TIMEOUTS), disableAutoIdle: true });
-    client = imapClient;
-    // Failures also arrive as 'error' events; unhandled, they would crash the process.
-    imapClient.on('error', () => undefined);
-    await imapClient.connect();
-    folder = findSentFolder(await imapClient.list());
-    if (!folder) return { status: 'no-sent-folder' };
-    await imapClient.append(folder, await sentCopyOf(mail), ['\\Seen'], mail.date);
-    await imapClient.logout().catch(() => undefined);
-    return { status: 'saved', folder };
+    const folder = await fileSentCopy(credentials.imap, await sentCopyOf(mail), mail.date instanceof Date ? mail.date : new Date());
+    return folder ? { status: 'saved', folder } : { status: 'no-sent-folder' };
   } catch (error) {
     const { imap } = credentials;
-    const detail = error instanceof UserFacingError ? error.messageKey : classifyMailError(error, { protocol: 'imap', tls: imap.tls, host: imap.host, port: imap.port }).message;
-    log('warn', 'message sent, but saving it to Sent failed', { folder, detail });
-    return folder ? { status: 'failed', folder } : { status: 'failed' };
-  } finally {
-    client?.close();
+    const detail = classifyMailError(error, { protocol: 'imap', tls: imap.tls, host: imap.host, port: imap.port }).message;
+    log('warn', 'message sent, but saving it to Sent failed', { detail });
+    return { status: 'failed' };
   }
 }
 
@@ -211,9 +196,59 @@ async function saveSentCopy(mail: Mail.Options, credentials: { imap: MailServerS
  * The message as sent, plus the Bcc header the recipients never see, so the sender can look up whom
  * they copied. nodemailer's stream transport builds the same MIME message without sending it, Bcc kept.
  */
-async function sentCopyOf(mail: Mail.Options): Promise<Buffer> {
+export async function sentCopyOf(mail: Mail.Options): Promise<Buffer> {
   const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   const { message } = await builder.sendMail({ ...mail });
   if (!Buffer.isBuffer(message)) throw new Error('the stream transport returned a stream despite buffer: true');
   return message;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sending a built message (the outbox)
+
+/**
+ * Why a send did not complete. `failed`: the server refused, or the message never reached it, so
+ * nothing went out. `unknown`: the whole message had been handed over when the connection broke or
+ * timed out before the server's final answer, so it may have been accepted.
+ */
+export class DeliveryError extends Error {
+  constructor(
+    readonly outcome: 'failed' | 'unknown',
+    readonly reason: UserFacingError,
+  ) {
+    super(reason.messageKey);
+    this.name = 'DeliveryError';
+  }
+}
+
+/** Sends a prepared MIME source to its envelope recipients through the user's SMTP server. */
+export async function deliverSource(
+  smtp: MailServerSettings,
+  source: Buffer,
+  envelope: { from: string; to: string[] },
+  fields: Pick<ComposedMessage, 'to' | 'cc' | 'bcc'>,
+): Promise<Pick<SendMailResult, 'acceptedRecipients' | 'rejectedRecipients'>> {
+  let target: ServerSettings;
+  try {
+    target = await connectAddressFor(smtp);
+  } catch (error) {
+    throw new DeliveryError('failed', error instanceof UserFacingError ? error : new UserFacingError('compose.sendFailed.protocol', { server: serverLabel(smtp), detail: String(error) }));
+  }
+  const transporter = nodemailer.createTransport(smtpTransportOptions(target, TIMEOUTS));
+  // The end of the message is handed to the socket when this stream ends: from then on the server
+  // may have accepted it, and only its reply can say it did not.
+  let handedOver = false;
+  const stream = Readable.from([source]);
+  stream.on('end', () => (handedOver = true));
+  try {
+    const info = await transporter.sendMail({ envelope, raw: stream });
+    return { acceptedRecipients: info.accepted.map(addressText), rejectedRecipients: info.rejected.map(addressText) };
+  } catch (error) {
+    const answered = error instanceof Error && 'responseCode' in error && typeof error.responseCode === 'number';
+    const reason = sendFailure(error, smtp, fields as ComposedMessage);
+    if (handedOver && !answered) throw new DeliveryError('unknown', new UserFacingError('compose.outcomeUnknown', { server: serverLabel(smtp), detail: serverReplyOf(error) ?? (error instanceof Error ? error.message : String(error)) }));
+    throw new DeliveryError('failed', reason);
+  } finally {
+    transporter.close();
+  }
 }

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
 import { useEffect } from 'react';
+import { ReplyActions } from '@/lib/ui/compose/reply-actions';
 import { useKeyboardShortcuts } from './use-keyboard-shortcuts';
 import { FlagIcon, MoveSelect, ToolbarButton, type MoveTarget } from './message-list';
 import { useMessageChanges } from './use-message-changes';
@@ -12,9 +13,6 @@ export interface MessageActionLinks {
   list: string;
   newer: string | null;
   older: string | null;
-  reply: string;
-  replyAll: string;
-  forward: string;
 }
 
 /**
@@ -46,9 +44,15 @@ export function MessageActions({
   };
 
   useKeyboardShortcuts((key) => {
-    const targets: Record<string, string | null> = { r: links.reply, a: links.replyAll, f: links.forward, u: links.list, j: links.older, k: links.newer };
+    const targets: Record<string, string | null> = { u: links.list, j: links.older, k: links.newer };
     if (key === '#') {
       remove();
+      return true;
+    }
+    // Replying makes a draft on the server (a POST), so the keys press the same buttons a click would.
+    const replyKind = ({ r: 'reply', a: 'reply_all', f: 'forward' } as Record<string, string>)[key];
+    if (replyKind) {
+      document.querySelector<HTMLButtonElement>(`[data-reply-kind="${replyKind}"]`)?.click();
       return true;
     }
     if (!(key in targets)) return false;
@@ -61,15 +65,7 @@ export function MessageActions({
   return (
     <div className="flex flex-col gap-2">
       <div className="flex flex-wrap items-center gap-2" role="toolbar" aria-label={t('messageActions')}>
-        <Link href={links.reply} className={linkClass}>
-          {t('reply')}
-        </Link>
-        <Link href={links.replyAll} className={linkClass}>
-          {t('replyAll')}
-        </Link>
-        <Link href={links.forward} className={linkClass}>
-          {t('forward')}
-        </Link>
+        <ReplyActions messageId={messageId} />
         <ToolbarButton label={t('markUnread')} disabled={pending} onClick={() => void apply([messageId], { change: 'unread' }).then((ok) => ok && router.push(links.list))} />
         <button
           type="button"

@@ -12,6 +12,8 @@ import { FolderSelection } from '@/lib/ui/mail/folder-selection';
 import { ManualSettingsForm } from '@/lib/ui/mail/manual-settings-form';
 import { RemoveAccount } from '@/lib/ui/mail/remove-account';
 import { MailOptionsGeneralForm } from '@/lib/ui/settings/mail-options-general-form';
+import { getUndoSendSeconds, UNDO_SEND_CHOICES } from '@/lib/mail/compose';
+import { UndoSendForm } from '@/lib/ui/compose/undo-send-form';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('mailOptionsPage'))('title') };
@@ -21,13 +23,16 @@ export default async function MailOptionsPage() {
   const user = await requireUser();
   const t = await getTranslations('mailOptionsPage');
   const db = await getDb();
-  const [account, preferences, folders] = await Promise.all([getMailAccount(db, user.id), getPreferences(db, user.id), listAllFolders(db, user.id)]);
+  const [account, preferences, folders, undoSendSeconds] = await Promise.all([getMailAccount(db, user.id), getPreferences(db, user.id), listAllFolders(db, user.id), getUndoSendSeconds(db, user.id)]);
   const view = account ? toAccountView(account) : undefined;
   return (
     <div className="max-w-4xl">
       <PageHeader title={t('title')} />
       <CardSection id="mail-general-heading" title={t('generalTitle')} className="mb-6">
         <MailOptionsGeneralForm preferences={preferences} />
+        <div className="mt-6 border-t border-slate-200 pt-6">
+          <UndoSendForm seconds={undoSendSeconds} choices={UNDO_SEND_CHOICES} />
+        </div>
       </CardSection>
       <CardSection id="mail-account-heading" title={t('accountTitle')}>
         {view ? (

@@ -62,9 +62,6 @@ export default async function MessagePage({ params, searchParams }: Props) {
             list: `/inbox${listParams}`,
             newer: messageHref(neighbours.newer),
             older: messageHref(neighbours.older),
-            reply: `/inbox/compose?reply=${message.id}`,
-            replyAll: `/inbox/compose?replyAll=${message.id}`,
-            forward: `/inbox/compose?forward=${message.id}`,
           }}
           moveTargets={folders.map((folder) => ({ id: folder.id, label: folderLabel(folder, t) }))}
           showRemoteImages={preferences.showRemoteImages || trustedSender}
