@@ -5,16 +5,8 @@ import net from 'node:net';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import { startMailServers, type DeliverOptions, type MailServerPorts, type MailServers } from '../tests/harness/mail-servers';
+import { appCommand, PORT_VARIABLES, requestedPorts } from './mail-dev-settings';
 
-/** Memorable ports, each the usual one plus 1000; a taken one is replaced by any free port. */
-const PREFERRED_PORTS: MailServerPorts = {
-  imapStarttlsPort: 1143,
-  imapTlsPort: 1993,
-  imapPlainPort: 1144,
-  smtpSubmissionPort: 1587,
-  smtpTlsPort: 1465,
-  smtpPlainPort: 1025,
-};
 
 const ALICE = 'alice@example.test';
 const BOB = 'bob@example.test';
@@ -54,9 +46,9 @@ async function main(): Promise<void> {
 
 async function availablePreferredPorts(): Promise<Partial<MailServerPorts>> {
   const chosen: Partial<MailServerPorts> = {};
-  for (const [name, port] of Object.entries(PREFERRED_PORTS) as [keyof MailServerPorts, number][]) {
+  for (const [name, port] of Object.entries(requestedPorts(process.env)) as [keyof MailServerPorts, number][]) {
     if (await isPortFree(port)) chosen[name] = port;
-    else console.warn(`Port ${port} is taken; ${name} gets a free port instead.`);
+    else console.warn(`Port ${port} is taken; ${name} gets a free port instead (set ${PORT_VARIABLES[name]} to choose one).`);
   }
   return chosen;
 }
@@ -85,9 +77,10 @@ Mail servers are up (${seededCount} demo messages seeded). Host: ${servers.host}
 ${users}
   Mail to example.test lands in these mailboxes; mail to any other domain is accepted and dropped.
 
-The certificates come from a throw-away CA. Start the app so that Node trusts it:
+Start the app with this (the certificates come from a throw-away CA, and the servers are on
+loopback, which the app only accepts as a mail server when allowed):
 
-  NODE_EXTRA_CA_CERTS=${servers.caCertPath} npm run dev
+  ${appCommand(servers.caCertPath)}
 
 Logs: ${servers.logFiles.dovecot}
       ${servers.logFiles.postfix}
