@@ -159,7 +159,7 @@ describe('the Inbox after connecting a mailbox', () => {
 
   it('finds mail by the words of its text and subject, across folders', async () => {
     await page.goto(`${app.baseUrl}/inbox`);
-    const search = page.getByRole('searchbox', { name: 'Search' });
+    const search = page.getByRole('searchbox', { name: 'Search', exact: true });
     const list = page.getByTestId('message-list');
     await search.fill('autumn OFFERS');
     await search.press('Enter');
