@@ -148,7 +148,7 @@ describe('writing mail in the browser', () => {
     expect(arrived?.text).toContain('see you Friday');
     const file = arrived?.attachments.find((entry) => entry.filename === 'plans.bin');
     expect(file && Buffer.compare(file.content, attachment)).toBe(0);
-    expect(arrived?.text).toMatch(/Hi Bob, see you Friday\s+--\s*Alice Writer/);
+    expect(arrived?.text).toMatch(/Hi Bob,\s+see you Friday\s+--\s*Alice Writer/);
   }, 120_000);
 
   it('Bob replies from the message page: threaded, arrives once, in his Sent once', async () => {
