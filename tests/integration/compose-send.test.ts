@@ -4,9 +4,11 @@ import { and, eq } from 'drizzle-orm';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
-import { mailAccountSync, mailDrafts, mailFolders, mailMessages, type User } from '@/db/schema';
+import { mailAccountSync, mailDraftAttachments, mailDrafts, mailFolders, mailMessages, type User } from '@/db/schema';
 import { saveMailAccount } from '@/lib/mail/account';
 import {
+  addDraftAttachment,
+  appendDraftAttachmentChunk,
   createDraft,
   createReplyDraft,
   resolveUnknown,
@@ -231,6 +233,18 @@ describe('replying through real Postfix and Dovecot', () => {
 });
 
 describe('sending never loses and never doubles a message', () => {
+  it('assembles a file sent in chunks byte for byte, and refuses a chunk at the wrong offset', async () => {
+    const draft = await write(aliceUser, { to: bob.email, subject: `Chunks ${tag()}`, html: '<p>file</p>' });
+    const bytes = crypto.randomBytes(10_000);
+    const started = await addDraftAttachment(handle.db, aliceUser.id, draft.id, { filename: 'a.bin', contentType: 'application/octet-stream', size: bytes.length, firstChunk: bytes.subarray(0, 4_000) });
+    expect(started.received).toBe(4_000);
+    await expect(appendDraftAttachmentChunk(handle.db, aliceUser.id, draft.id, started.id, 0, bytes.subarray(4_000, 8_000))).rejects.toThrow();
+    expect(await appendDraftAttachmentChunk(handle.db, aliceUser.id, draft.id, started.id, 4_000, bytes.subarray(4_000, 8_000))).toEqual({ received: 8_000 });
+    expect(await appendDraftAttachmentChunk(handle.db, aliceUser.id, draft.id, started.id, 8_000, bytes.subarray(8_000))).toEqual({ received: 10_000 });
+    const [row] = await handle.db.select().from(mailDraftAttachments).where(eq(mailDraftAttachments.id, started.id));
+    expect(Buffer.compare(Buffer.from(row!.content), bytes)).toBe(0);
+  });
+
   it('keeps a draft in the Drafts folder, replacing the old copy at each save', async () => {
     const draft = await write(aliceUser, { to: bob.email, subject: `Draft ${tag()}`, html: '<p>one</p>' });
     await syncDraftCopy(handle.db, draft.id);

@@ -17,6 +17,8 @@ interface AttachmentsProps {
   ensureDraft: () => Promise<string | null>;
   onAdded: (file: DraftFile) => void;
   onRemove: (id: string) => void;
+  /** True while files are being uploaded: the message cannot be sent half-attached. */
+  onBusy: (busy: boolean) => void;
 }
 
 /** Matches the server's UPLOAD_CHUNK_BYTES: no request is larger than proxies and platforms take. */
@@ -46,7 +48,7 @@ async function upload(draftId: string, file: File): Promise<UploadResult> {
 
 const kb = (bytes: number) => Math.max(1, Math.round(bytes / 1024));
 
-export function Attachments({ files, maxMb, ensureDraft, onAdded, onRemove }: AttachmentsProps) {
+export function Attachments({ files, maxMb, ensureDraft, onAdded, onRemove, onBusy }: AttachmentsProps) {
   const t = useTranslations('compose.attachments');
   const input = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
@@ -59,25 +61,30 @@ export function Attachments({ files, maxMb, ensureDraft, onAdded, onRemove }: At
     let total = files.reduce((sum, file) => sum + file.size, 0);
     const draftId = await ensureDraft();
     if (!draftId) return;
-    for (const file of Array.from(chosen)) {
-      total += file.size;
-      if (total > limit) {
-        setError(t('tooLarge', { file: file.name, limit: maxMb }));
-        total -= file.size;
-        continue;
-      }
-      setUploading((names) => [...names, file.name]);
-      try {
-        const uploaded = await upload(draftId, file);
-        if (!uploaded.ok) {
-          setError(uploaded.error ?? t('failed', { file: file.name }));
+    onBusy(true);
+    try {
+      for (const file of Array.from(chosen)) {
+        total += file.size;
+        if (total > limit) {
+          setError(t('tooLarge', { file: file.name, limit: maxMb }));
           total -= file.size;
-        } else {
-          onAdded({ id: uploaded.id, filename: uploaded.filename, size: file.size });
+          continue;
         }
-      } finally {
-        setUploading((names) => names.filter((name) => name !== file.name));
+        setUploading((names) => [...names, file.name]);
+        try {
+          const uploaded = await upload(draftId, file);
+          if (!uploaded.ok) {
+            setError(uploaded.error ?? t('failed', { file: file.name }));
+            total -= file.size;
+          } else {
+            onAdded({ id: uploaded.id, filename: uploaded.filename, size: file.size });
+          }
+        } finally {
+          setUploading((names) => names.filter((name) => name !== file.name));
+        }
       }
+    } finally {
+      onBusy(false);
     }
     if (input.current) input.current.value = '';
   };

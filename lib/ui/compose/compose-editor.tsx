@@ -54,6 +54,7 @@ export function ComposeEditor({ draft, from, maxAttachmentMb }: ComposeEditorPro
   const [phase, setPhase] = useState<Phase>(draft.state === 'unknown' ? { kind: 'unknown' } : draft.state === 'sent' ? { kind: 'sent' } : { kind: 'editing' });
   const [error, setError] = useState<string | null>(draft.error);
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const [uploading, setUploading] = useState(false);
   const [saveState, setSaveState] = useState<'idle' | 'saving' | 'saved'>('idle');
   const [now, setNow] = useState(() => Date.now());
   const editorRef = useRef<HTMLDivElement>(null);
@@ -258,6 +259,7 @@ export function ComposeEditor({ draft, from, maxAttachmentMb }: ComposeEditorPro
           maxMb={maxAttachmentMb}
           ensureDraft={async () => idRef.current ?? (await save())}
           onAdded={(file) => setFiles((current) => [...current, file])}
+          onBusy={setUploading}
           onRemove={(id) => {
             if (!idRef.current) return;
             setFiles((current) => current.filter((file) => file.id !== id));
@@ -301,7 +303,7 @@ export function ComposeEditor({ draft, from, maxAttachmentMb }: ComposeEditorPro
         </div>
       ) : null}
       <div className="flex flex-wrap items-center gap-2">
-        <button type="submit" disabled={locked} className="rounded-md bg-indigo-600 px-5 py-2 font-medium text-white shadow-sm hover:bg-indigo-700 disabled:opacity-60">
+        <button type="submit" disabled={locked || uploading} className="rounded-md bg-indigo-600 px-5 py-2 font-medium text-white shadow-sm hover:bg-indigo-700 disabled:opacity-60">
           {t('send')}
         </button>
         <button type="button" onClick={() => void close()} disabled={locked} className="rounded-md border border-slate-300 px-4 py-2 font-medium hover:bg-slate-100 disabled:opacity-60">
