@@ -98,7 +98,7 @@ afterAll(async () => {
 describe('writing mail in the browser', () => {
   let originalId = '';
 
-  it('a new message: Cc/Bcc on demand, suggestions, formatting, undo send, then it goes out', async () => {
+  it('a new message: Cc/Bcc on demand, formatting, attachments (limit, chunked upload), undo send, then it goes out', async () => {
     await alicePage.goto(`${app.baseUrl}/inbox/compose`);
     const composer = alicePage.getByTestId('composer');
     await expectVisible(composer);
