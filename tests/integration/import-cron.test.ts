@@ -42,7 +42,7 @@ describe('/api/cron/import', () => {
     expect({ maxDuration, dynamic }).toEqual({ maxDuration: 60, dynamic: 'force-dynamic' });
     for (const response of [await GET(request('GET', `Bearer ${CRON_SECRET}`)), await POST(request('POST', `Bearer ${CRON_SECRET}`))]) {
       expect(response.status).toBe(200);
-      expect(await response.json()).toMatchObject({ accounts: [], skippedLocked: 0, workRemaining: false });
+      expect(await response.json()).toMatchObject({ accounts: [], skippedLocked: 0, workRemaining: false, sends: { sent: [], failed: [], unknown: [] } });
     }
   });
 });

@@ -1,14 +1,15 @@
 import { getDb } from '@/db';
 import { env } from '@/lib/env';
 import { errorText, log } from '@/lib/log';
-import { checkCronAuthorization , runImportPass } from '@/lib/mail/sync';
+import { runDueSends } from '@/lib/mail/compose';
+import { checkCronAuthorization, runImportPass } from '@/lib/mail/sync';
 
 export const dynamic = 'force-dynamic';
 // The pass stops starting new work after IMPORT_TIME_BUDGET_SECONDS (default 50), inside this limit.
 export const maxDuration = 60;
 
 /**
- * One import pass over the accounts that are due, for a scheduler (Vercel Cron sends GET, others
+ * Due sends, then one import pass over the accounts that are due, for a scheduler (Vercel Cron sends GET, others
  * POST) with `Authorization: Bearer $CRON_SECRET`. Answers with the pass's summary.
  */
 async function handle(request: Request): Promise<Response> {
@@ -21,8 +22,12 @@ async function handle(request: Request): Promise<Response> {
     );
   }
   try {
-    const summary = await runImportPass(await getDb(), { budgetMs: settings.importTimeBudgetSeconds * 1000 });
-    return Response.json(summary);
+    const db = await getDb();
+    // Scheduled sends first (a message whose undo time ran out must not wait for the import); on
+    // Vercel nothing else runs them when the response that scheduled them has gone.
+    const sends = await runDueSends(db);
+    const summary = await runImportPass(db, { budgetMs: settings.importTimeBudgetSeconds * 1000 });
+    return Response.json({ ...summary, sends });
   } catch (error) {
     log('error', 'import pass failed', { error: errorText(error) });
     return Response.json({ error: 'The import pass failed; see the server log.' }, { status: 500 });
