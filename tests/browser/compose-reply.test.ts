@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { mailAccountSync, mailDraftAttachments, mailDrafts, mailFolders, mailMessages } from '@/db/schema';
 import { updatePreferences } from '@/lib/preferences/service';
 import { createUser } from '@/lib/users/service';
-import { expectHidden, expectVisible, launchChromium, newContext, screenshotPath } from '../harness/browser';
+import { connectMailboxManually, expectHidden, expectVisible, launchChromium, newContext, screenshotPath } from '../harness/browser';
 import { startBrowserTestApp, type BrowserTestApp } from '../harness/browser-app';
 import { withImapClient } from '../harness/imap-client';
 
@@ -34,18 +34,8 @@ async function signIn(page: Page, user: { email: string; password: string }) {
 
 /** The Inbox's connect flow with the harness's servers typed in by hand. */
 async function connectMailbox(page: Page, mailbox: { email: string; password: string }) {
-  await page.getByLabel('E-mail address').fill(mailbox.email);
-  await page.getByLabel('Password').fill(mailbox.password);
-  await page.getByRole('button', { name: 'Connect' }).click();
-  const form = page.getByTestId('manual-settings-form');
-  await expectVisible(form, 30_000);
-  for (const [protocol, port] of [['imap', servers.imapTlsPort], ['smtp', servers.smtpTlsPort]] as const) {
-    const section = page.getByTestId(`${protocol}-settings`);
-    await section.getByLabel(/server$/).fill(`${servers.host}:${port}`);
-    await section.getByRole('checkbox').check();
-  }
-  await form.getByRole('button', { name: 'Connect' }).click();
-  await expectHidden(form, 45_000);
+  await connectMailboxManually(page, servers, mailbox);
+  await expectHidden(page.getByTestId('manual-settings-form'), 45_000);
 }
 
 async function findById(owner: { email: string; password: string }, folder: string, messageId: string, waitMs = 20_000): Promise<ParsedMail[]> {

@@ -9,7 +9,7 @@ import { createReplyDraft, type QuoteLabels } from '@/lib/mail/compose';
 import { setFoldersSelected } from '@/lib/mail/mailbox';
 import { updatePreferences } from '@/lib/preferences/service';
 import { createUser } from '@/lib/users/service';
-import { expectHidden, expectVisible, launchChromium, newContext } from '../harness/browser';
+import { connectMailboxManually, expectHidden, expectVisible, launchChromium, newContext } from '../harness/browser';
 import { startBrowserTestApp, type BrowserTestApp } from '../harness/browser-app';
 import { deliverToMaildir } from '../harness/mail-servers';
 
@@ -69,18 +69,8 @@ beforeAll(async () => {
   await page.getByLabel('Password').fill(person.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/inbox$/);
-  await page.getByLabel('E-mail address').fill(alice.email);
-  await page.getByLabel('Password').fill(alice.password);
-  await page.getByRole('button', { name: 'Connect' }).click();
-  const form = page.getByTestId('manual-settings-form');
-  await expectVisible(form, 30_000);
-  for (const [protocol, port] of [['imap', servers.imapTlsPort], ['smtp', servers.smtpTlsPort]] as const) {
-    const section = page.getByTestId(`${protocol}-settings`);
-    await section.getByLabel(/server$/).fill(`${servers.host}:${port}`);
-    await section.getByRole('checkbox').check();
-  }
-  await form.getByRole('button', { name: 'Connect' }).click();
-  await expectHidden(form, 45_000);
+  await connectMailboxManually(page, servers, alice);
+  await expectHidden(page.getByTestId('manual-settings-form'), 45_000);
 
   // Only the payload folder is imported.
   const deadline = Date.now() + 60_000;
