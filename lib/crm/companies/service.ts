@@ -5,7 +5,7 @@ import { companies, companyDomains, contacts, projectMembers, projects, sales, u
 import {
   assertActiveViewer,
   decodeCursor,
-  encodeCursor,
+  pageFromRows,
   isRecordId,
   keysetAfter,
   listOrder,
@@ -78,12 +78,7 @@ export async function listCompanies(db: Queryable, viewer: Viewer, filter: Compa
     )
     .orderBy(...listOrder(sort, Boolean(filter.search?.trim()), companies))
     .limit(limit + 1);
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return {
-    items: items.map(({ cursorKey: _cursorKey, ...item }) => item),
-    nextCursor: rows.length > limit && last ? encodeCursor({ key: last.cursorKey, id: last.id }) : null,
-  };
+  return pageFromRows(rows, limit);
 }
 
 /** The categories in use, for the list filter and the form's suggestions. */

@@ -5,7 +5,7 @@ import { companiesForEmailDomain, ownerChange } from '@/lib/crm/companies';
 import {
   assertActiveViewer,
   decodeCursor,
-  encodeCursor,
+  pageFromRows,
   isRecordId,
   keysetAfter,
   listOrder,
@@ -86,12 +86,7 @@ export async function listContacts(db: Queryable, viewer: Viewer, filter: Contac
     )
     .orderBy(...listOrder(sort, Boolean(filter.search?.trim()), contacts))
     .limit(limit + 1);
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return {
-    items: items.map(({ cursorKey: _cursorKey, ...item }) => item),
-    nextCursor: rows.length > limit && last ? encodeCursor({ key: last.cursorKey, id: last.id }) : null,
-  };
+  return pageFromRows(rows, limit);
 }
 
 export interface ContactDetail extends Contact {

@@ -6,7 +6,7 @@ import { ownerChange } from '@/lib/crm/companies';
 import {
   assertActiveViewer,
   decodeCursor,
-  encodeCursor,
+  pageFromRows,
   isRecordId,
   keysetAfter,
   listOrder,
@@ -76,12 +76,7 @@ export async function listProjects(db: Queryable, viewer: Viewer, filter: Projec
     )
     .orderBy(...listOrder(sort, Boolean(filter.search?.trim()), projects))
     .limit(limit + 1);
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return {
-    items: items.map(({ cursorKey: _cursorKey, ...item }) => item),
-    nextCursor: rows.length > limit && last ? encodeCursor({ key: last.cursorKey, id: last.id }) : null,
-  };
+  return pageFromRows(rows, limit);
 }
 
 export interface ProjectDetail extends Project {

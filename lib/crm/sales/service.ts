@@ -6,7 +6,7 @@ import { ownerChange } from '@/lib/crm/companies';
 import {
   assertActiveViewer,
   decodeCursor,
-  encodeCursor,
+  pageFromRows,
   isRecordId,
   keysetAfter,
   listOrder,
@@ -81,12 +81,7 @@ export async function listSales(db: Queryable, viewer: Viewer, filter: SaleListF
     )
     .orderBy(...listOrder(sort, Boolean(filter.search?.trim()), sales))
     .limit(limit + 1);
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return {
-    items: items.map(({ cursorKey: _cursorKey, ...item }) => item),
-    nextCursor: rows.length > limit && last ? encodeCursor({ key: last.cursorKey, id: last.id }) : null,
-  };
+  return pageFromRows(rows, limit);
 }
 
 export interface SaleDetail extends Sale {

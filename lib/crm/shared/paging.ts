@@ -31,3 +31,17 @@ export interface ListPage<T> {
   /** Pass back as `cursor` for the next page; null on the last page. */
   nextCursor: string | null;
 }
+
+/**
+ * A page from `limit + 1` rows fetched in list order: the extra row only says there is a next page,
+ * whose cursor is the last shown row's sort key and id. The sort key is paging's business only and
+ * is left out of the items.
+ */
+export function pageFromRows<Row extends { id: string; cursorKey: string }>(rows: Row[], limit: number): ListPage<Omit<Row, 'cursorKey'>> {
+  const shown = rows.slice(0, limit);
+  const last = shown.at(-1);
+  return {
+    items: shown.map(({ cursorKey: _cursorKey, ...item }) => item),
+    nextCursor: rows.length > limit && last ? encodeCursor({ key: last.cursorKey, id: last.id }) : null,
+  };
+}

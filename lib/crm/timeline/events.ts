@@ -1,7 +1,7 @@
 import type { Database } from '@/db';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { companies, contacts, crmNotes, projects, sales, timelineEvents, users, type TimelineEventKind } from '@/db/schema';
-import { assertActiveViewer, decodeCursor, encodeCursor, RecordNotFoundError, type ListPage, type Queryable, type Viewer } from '@/lib/crm/shared';
+import { assertActiveViewer, decodeCursor, pageFromRows, RecordNotFoundError, type ListPage, type Queryable, type Viewer } from '@/lib/crm/shared';
 import { recordColumnKey, recordColumns, type RecordRef } from './record-ref';
 
 export interface NewTimelineEvent {
@@ -74,12 +74,7 @@ export async function listTimeline(
     )
     .orderBy(desc(timelineEvents.occurredAt), desc(timelineEvents.id))
     .limit(limit + 1);
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return {
-    items: items.map(({ cursorKey: _cursorKey, ...entry }) => entry),
-    nextCursor: rows.length > limit && last ? encodeCursor({ key: last.cursorKey, id: last.id }) : null,
-  };
+  return pageFromRows(rows, limit);
 }
 
 export const NOTE_MAX_LENGTH = 10_000;
