@@ -1,5 +1,6 @@
 import 'server-only';
-import MailComposer from 'nodemailer/lib/mail-composer';
+// The file itself, not the directory: Node resolves the external package's deep import only by its full path.
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer';
 import type { MailAddressEntry, MailDraft } from '@/db/schema';
 
