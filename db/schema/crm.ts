@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, char, check, date, index, integer, jsonb, numeric, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { users } from './auth';
 import { tsvector } from './column-types';
+import { documents } from './documents';
 
 // ---------------------------------------------------------------------------------------------
 // CRM records: companies, contacts (people), projects and sales, shared by the whole team.
@@ -272,8 +273,8 @@ export const timelineEvents = pgTable(
     projectId: uuid('project_id').references(() => projects.id, { onDelete: 'cascade' }),
     saleId: uuid('sale_id').references(() => sales.id, { onDelete: 'cascade' }),
     actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
-    /** The archived e-mail or document (archive issue); no foreign key until that table exists. */
-    documentId: uuid('document_id'),
+    /** The archived e-mail or document; its entries go with it. */
+    documentId: uuid('document_id').references(() => documents.id, { onDelete: 'cascade' }),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
   },

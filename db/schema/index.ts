@@ -4,3 +4,4 @@ export * from './preferences';
 export * from './mail';
 export * from './crm';
 export * from './compose';
+export * from './documents';

@@ -133,7 +133,7 @@ async function fetchFromServer(
   }
 }
 
-function classifyFailure(error: unknown, account: MailAccount): { kind: 'auth' | 'server'; reason: string } {
+export function classifyFailure(error: unknown, account: MailAccount): { kind: 'auth' | 'server'; reason: string } {
   if (error instanceof EnvelopeError || error instanceof KeyringError) {
     return { kind: 'auth', reason: 'the stored mailbox password cannot be decrypted (the encryption key changed)' };
   }
@@ -142,6 +142,6 @@ function classifyFailure(error: unknown, account: MailAccount): { kind: 'auth' |
   return { kind: LOGIN_REFUSED_CODES.has(classified.code) ? 'auth' : 'server', reason: classified.message };
 }
 
-function failure(kind: AttachmentFailureKind): AttachmentFailure {
+export function failure(kind: AttachmentFailureKind): AttachmentFailure {
   return { ok: false, kind };
 }

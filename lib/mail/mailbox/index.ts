@@ -14,7 +14,8 @@ export {
   type MessagePage,
   type PageDirection,
 } from './message-list';
-export { getConversation, getImportState, getMessage, listAllFolders, listFolders, setFoldersSelected, type FolderListEntry } from './queries';
+export { getAttachmentForUser, getConversation, getImportState, getMessage, getMessagesForArchive, listAllFolders, listFolders, setFoldersSelected, type FolderListEntry, type MessageForArchive } from './queries';
 export { loadAttachmentContent, type AttachmentFailureKind } from './attachment-content';
+export { fetchOriginalSource } from './original-source';
 export { changeMessages, dismissDroppedChanges, listDroppedChanges, type ChangeResult, type MessageChange } from './changes';
 export { setSenderImagesTrusted, trustsSenderImages } from './senders';

@@ -1,6 +1,6 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '@/db';
-import { mailAccountSync, mailAttachments, mailFolders, mailMessages } from '@/db/schema';
+import { mailAccounts, mailAccountSync, mailAttachments, mailFolders, mailMessages } from '@/db/schema';
 import { ownAccount } from './own-account';
 
 /** What the Inbox pages read besides the message lists (message-list.ts). */
@@ -83,6 +83,7 @@ export async function getAttachmentForUser(db: Database, userId: string, attachm
   if (!/^[0-9a-f-]{36}$/i.test(attachmentId)) return undefined;
   const [attachment] = await db
     .select({
+      mailMessageId: mailAttachments.messageId,
       filename: mailAttachments.filename,
       contentType: mailAttachments.contentType,
       size: mailAttachments.size,
@@ -144,3 +145,40 @@ export async function switchFolderOn(db: Database, userId: string, folderId: str
   await db.update(mailAccountSync).set({ nextPassAt: new Date() }).where(eq(mailAccountSync.accountId, folder.accountId));
   return folder.accountId;
 }
+
+/**
+ * What archiving needs of the user's own messages: headers, direction (a message in Sent or Drafts,
+ * or from the account's own address, was written by the user) and where it sits on the server.
+ */
+export async function getMessagesForArchive(db: Database, userId: string, messageIds: readonly string[]) {
+  const ids = messageIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({
+      id: mailMessages.id,
+      messageId: mailMessages.messageId,
+      inReplyTo: mailMessages.inReplyTo,
+      references: mailMessages.references,
+      threadId: mailMessages.threadId,
+      subject: mailMessages.subject,
+      sentAt: mailMessages.sentAt,
+      receivedAt: mailMessages.receivedAt,
+      from: mailMessages.fromAddresses,
+      to: mailMessages.toAddresses,
+      cc: mailMessages.ccAddresses,
+      folderSpecialUse: mailFolders.specialUse,
+      accountAddress: mailAccounts.emailAddress,
+    })
+    .from(mailMessages)
+    .innerJoin(mailFolders, eq(mailFolders.id, mailMessages.folderId))
+    .innerJoin(mailAccounts, eq(mailAccounts.id, mailMessages.accountId))
+    .where(and(inArray(mailMessages.id, ids), eq(mailAccounts.userId, userId)));
+  return rows.map((row) => ({
+    ...row,
+    outgoing:
+      row.folderSpecialUse === 'sent' ||
+      row.folderSpecialUse === 'drafts' ||
+      row.from.some((entry) => entry.address.toLowerCase() === row.accountAddress.toLowerCase()),
+  }));
+}
+export type MessageForArchive = Awaited<ReturnType<typeof getMessagesForArchive>>[number];

@@ -65,7 +65,7 @@ export type MessageParser = (source: Buffer) => MimeMessage;
  * be parsed comes back with whatever its headers gave and `parseError` set, so one broken message
  * never stops the import of its folder.
  */
-export function parseMessage(source: Buffer, parse: MessageParser = parseMime): ParsedMessage {
+export function parseMessage(source: Buffer, parse: MessageParser = parseMime, urlForAttachment: (attachmentId: string) => string = attachmentUrl): ParsedMessage {
   let parsed: MimeMessage;
   try {
     parsed = parse(source);
@@ -73,13 +73,13 @@ export function parseMessage(source: Buffer, parse: MessageParser = parseMime): 
     return fromHeadersOnly(source, `could not parse the message: ${errorText(error)}`, parse);
   }
   try {
-    return buildParsedMessage(parsed);
+    return buildParsedMessage(parsed, urlForAttachment);
   } catch (error) {
     return fromHeadersOnly(source, `could not read the parsed message: ${errorText(error)}`, parse);
   }
 }
 
-function buildParsedMessage(parsed: MimeMessage): ParsedMessage {
+function buildParsedMessage(parsed: MimeMessage, urlForAttachment: (attachmentId: string) => string): ParsedMessage {
   const headers = threadingHeaders(parsed);
   const attachments = parsed.attachments.map(toParsedAttachment);
   // An HTML-only message has no text: then the readable text comes from the HTML.
@@ -92,7 +92,7 @@ function buildParsedMessage(parsed: MimeMessage): ParsedMessage {
   let parseError: string | null = parsed.problem === null ? null : `could not parse the whole message: ${parsed.problem}`;
   if (rawHtml !== null) {
     try {
-      const sanitized = sanitizeMailHtml(rawHtml, { cidUrl: cidResolver(attachments) });
+      const sanitized = sanitizeMailHtml(rawHtml, { cidUrl: cidResolver(attachments, urlForAttachment) });
       htmlBody = sanitized.html;
       blockedRemoteImages = sanitized.blockedRemoteImages;
       hasRemoteContent = sanitized.hasRemoteContent;
@@ -161,7 +161,7 @@ function idText(text: string, maxLength: number): string {
   return bounded.length > MAX_ID_LENGTH ? bounded.split(/\s+/).filter((word) => word.length <= MAX_ID_LENGTH).join(' ') : bounded;
 }
 
-function cidResolver(attachments: readonly ParsedAttachment[]): (contentId: string) => string | null {
+function cidResolver(attachments: readonly ParsedAttachment[], urlForAttachment: (attachmentId: string) => string): (contentId: string) => string | null {
   const byContentId = new Map<string, ParsedAttachment>();
   for (const attachment of attachments) {
     if (attachment.contentId !== null && !byContentId.has(attachment.contentId)) byContentId.set(attachment.contentId, attachment);
@@ -175,7 +175,7 @@ function cidResolver(attachments: readonly ParsedAttachment[]): (contentId: stri
     }
     const normalized = normalizeMessageId(reference);
     const attachment = normalized === null ? undefined : byContentId.get(normalized);
-    return attachment ? attachmentUrl(attachment.id) : null;
+    return attachment ? urlForAttachment(attachment.id) : null;
   };
 }
 

@@ -292,6 +292,24 @@ export class ImapSession {
   }
 
   /**
+   * The complete message as the server holds it, byte for byte (BODY.PEEK[], so it stays unseen).
+   * Null when the folder is gone, its UIDVALIDITY is no longer `uidValidity`, or the UID is.
+   */
+  async downloadSource(path: string, uidValidity: number, uid: number): Promise<Buffer<ArrayBuffer> | null> {
+    let folder: OpenedFolder;
+    try {
+      folder = await this.open(path);
+    } catch (error) {
+      if ((error as { responseStatus?: unknown }).responseStatus === 'NO') return null;
+      throw error;
+    }
+    if (folder.uidValidity !== uidValidity) return null;
+    const message = await this.client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
+    if (!message || !message.source) return null;
+    return Buffer.from(message.source);
+  }
+
+  /**
    * One body part of a message (`1` of a single-part message is its whole body), with the
    * Content-Transfer-Encoding removed but otherwise byte for byte: no charset conversion, as it is
    * served as a file. EXAMINE and BODY.PEEK leave the message unseen. Null when the folder is gone,
