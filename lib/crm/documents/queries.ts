@@ -168,7 +168,7 @@ export async function archivedMarkers(
 /** Documents of a conversation the viewer may see (newest first): replies in an archived thread are proposed with their links. */
 export async function documentsOfThread(db: Queryable, viewer: Viewer, threadId: string) {
   return db
-    .select({ id: documents.id, subject: documents.subject })
+    .select({ id: documents.id, subject: documents.subject, visibility: documents.visibility })
     .from(documents)
     .where(and(eq(documents.threadId, threadId), isNull(documents.originPart), visibleDocument(viewer.id)))
     .orderBy(sql`${documents.documentDate} desc`)

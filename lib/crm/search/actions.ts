@@ -4,13 +4,23 @@ import { z } from 'zod';
 import { authenticatedAction } from '@/lib/actions/action';
 import { listCompanies } from '@/lib/crm/companies';
 import { contactDisplayName, listContacts } from '@/lib/crm/contacts';
+import { listProjects } from '@/lib/crm/projects';
+import { listSales } from '@/lib/crm/sales';
 import { globalSearch } from './service';
 
-/** The pickers of the record forms: the first few companies or contacts matching what was typed. */
+/** The pickers of the record forms and the archive dialog: the first few records of a kind matching what was typed. */
 export const lookupRecordsAction = authenticatedAction(
   'crm.lookup',
-  z.object({ kind: z.enum(['company', 'contact'], 'invalidValue'), q: z.string().max(200, 'crm.tooLong') }),
+  z.object({ kind: z.enum(['company', 'contact', 'project', 'sale'], 'invalidValue'), q: z.string().max(200, 'crm.tooLong') }),
   async ({ kind, q }, { db, user }) => {
+    if (kind === 'project') {
+      const page = await listProjects(db, user, { search: q, limit: 8 });
+      return page.items.map((item) => ({ id: item.id, label: item.name, detail: item.companyNames.join(', ') }));
+    }
+    if (kind === 'sale') {
+      const page = await listSales(db, user, { search: q, limit: 8 });
+      return page.items.map((item) => ({ id: item.id, label: item.title, detail: item.companyName ?? '' }));
+    }
     if (kind === 'company') {
       const page = await listCompanies(db, user, { search: q, limit: 8 });
       return page.items.map((item) => ({ id: item.id, label: item.name, detail: [item.city, item.domains[0]].filter(Boolean).join(' · ') }));

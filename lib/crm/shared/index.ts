@@ -5,3 +5,4 @@ export { normaliseDomain, normaliseEmailAddress, phoneSearchText, searchVector, 
 export { keysetAfter, listOrder, listSearchCondition, recordQueryLiteral } from './query';
 export { listOwnerChoices } from './owners';
 export { contactSearchVector, refreshLinkedSearch, saleSearchVector } from './record-search';
+export { visibleDocument, visibleDocumentAlias } from './document-visibility';

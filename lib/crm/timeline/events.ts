@@ -1,7 +1,7 @@
 import type { Database } from '@/db';
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import { companies, contacts, crmNotes, projects, sales, timelineEvents, users, type TimelineEventKind } from '@/db/schema';
-import { assertActiveViewer, decodeCursor, pageFromRows, RecordNotFoundError, type ListPage, type Queryable, type Viewer } from '@/lib/crm/shared';
+import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { companies, contacts, crmNotes, documents, projects, sales, timelineEvents, users, type DocumentKind, type TimelineEventKind } from '@/db/schema';
+import { assertActiveViewer, decodeCursor, pageFromRows, RecordNotFoundError, visibleDocument, type ListPage, type Queryable, type Viewer } from '@/lib/crm/shared';
 import { recordColumnKey, recordColumns, type RecordRef } from './record-ref';
 
 export interface NewTimelineEvent {
@@ -31,6 +31,8 @@ export interface TimelineEntry {
   actorName: string | null;
   data: Record<string, unknown>;
   documentId: string | null;
+  /** The archived document, for entries about one (what the viewer may see of it). */
+  document: { subject: string; kind: DocumentKind; onlyMe: boolean; from: string | null } | null;
   occurredAt: Date;
 }
 
@@ -60,21 +62,35 @@ export async function listTimeline(
       actorName: users.name,
       data: timelineEvents.data,
       documentId: timelineEvents.documentId,
+      documentSubject: documents.subject,
+      documentKind: documents.kind,
+      documentVisibility: documents.visibility,
+      documentFrom: sql<string | null>`${documents.fromAddresses}->0->>'address'`,
       occurredAt: timelineEvents.occurredAt,
       cursorKey: sql<string>`${timelineEvents.occurredAt}::text`,
     })
     .from(timelineEvents)
     .leftJoin(users, eq(users.id, timelineEvents.actorId))
+    .leftJoin(documents, eq(documents.id, timelineEvents.documentId))
     .where(
       and(
         eq(column, record.id),
+        // Entries about a document follow the document's visibility: another user's "only me" mail is not there at all.
+        or(isNull(timelineEvents.documentId), visibleDocument(viewer.id)),
         options.kinds?.length ? inArray(timelineEvents.kind, options.kinds) : undefined,
         cursor ? sql`(${timelineEvents.occurredAt}, ${timelineEvents.id}) < (${cursor.key}::timestamptz, ${cursor.id}::uuid)` : undefined,
       ),
     )
     .orderBy(desc(timelineEvents.occurredAt), desc(timelineEvents.id))
     .limit(limit + 1);
-  return pageFromRows(rows, limit);
+  const page = pageFromRows(rows, limit);
+  return {
+    ...page,
+    items: page.items.map(({ documentSubject, documentKind, documentVisibility, documentFrom, ...entry }) => ({
+      ...entry,
+      document: documentKind === null ? null : { subject: documentSubject ?? '', kind: documentKind, onlyMe: documentVisibility === 'only_me', from: documentFrom },
+    })),
+  };
 }
 
 export const NOTE_MAX_LENGTH = 10_000;

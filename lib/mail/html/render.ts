@@ -67,8 +67,8 @@ const CSP_SOURCE_WITH_PATH = /^https?:\/\/(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(
  * "https://crm.example.com/api/mail/attachments/". It has to name the origin: the srcdoc frame has an
  * opaque origin (no allow-same-origin), so 'self' cannot be relied on to mean the app.
  */
-export function attachmentImageSource(appOrigin: string): string | null {
-  const source = `${appOrigin.replace(/\/+$/, '')}${MAIL_ATTACHMENT_IMAGE_PATH}`;
+export function attachmentImageSource(appOrigin: string, path: string = MAIL_ATTACHMENT_IMAGE_PATH): string | null {
+  const source = `${appOrigin.replace(/\/+$/, '')}${path}`;
   return CSP_SOURCE_WITH_PATH.test(source) ? source : null;
 }
 

@@ -45,6 +45,7 @@ export async function getMessage(db: Database, userId: string, messageId: string
       contentType: mailAttachments.contentType,
       size: mailAttachments.size,
       isInline: mailAttachments.isInline,
+      part: mailAttachments.part,
     })
     .from(mailAttachments)
     .where(eq(mailAttachments.messageId, message.id));

@@ -10,7 +10,7 @@ export interface PickedRecord {
 }
 
 interface RecordPickerProps {
-  kind: 'company' | 'contact';
+  kind: 'company' | 'contact' | 'project' | 'sale';
   /** The form field: `companyId` for one, `companyIds` (sent as `companyIds[]`) for several. */
   name: string;
   label: string;
@@ -20,7 +20,7 @@ interface RecordPickerProps {
 }
 
 /**
- * Chooses companies or contacts by typing (there may be 100,000 of them, too many for a select):
+ * Chooses records by typing (there may be 100,000 of them, too many for a select):
  * the matches come from the same search as the lists. The choice travels in hidden inputs.
  */
 export function RecordPicker({ kind, name, label, multiple = false, initial, error }: RecordPickerProps) {

@@ -64,6 +64,16 @@ export async function Timeline({ record, basePath, entries, nextCursor, kind }: 
           {entries.map((entry) => (
             <li key={entry.id} className="border-l-2 border-indigo-200 pl-3" data-kind={entry.kind}>
               <p className="text-sm text-slate-900">{describe(entry)}</p>
+              {entry.document && entry.documentId ? (
+                <p className={`mt-1 text-sm ${entry.document.onlyMe ? 'italic' : ''}`}>
+                  <span className="mr-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{t(`documentKinds.${entry.document.kind}`)}</span>
+                  <Link href={`/documents/${entry.documentId}`} className="break-words font-medium text-indigo-700 hover:underline" data-testid="timeline-document">
+                    {entry.document.subject || t('documentNoSubject')}
+                  </Link>
+                  {entry.document.from ? <span className="ml-1 text-slate-500">· {entry.document.from}</span> : null}
+                  {entry.document.onlyMe ? <span className="ml-1 text-xs text-slate-500">({t('documentOnlyMe')})</span> : null}
+                </p>
+              ) : null}
               {entry.kind === 'note_added' && typeof entry.data.body === 'string' ? (
                 <p className="mt-1 whitespace-pre-wrap break-words rounded-md bg-slate-50 p-2 text-sm text-slate-800">{entry.data.body}</p>
               ) : null}

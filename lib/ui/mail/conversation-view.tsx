@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import type { getConversation, getMessage } from '@/lib/mail/mailbox';
+import { ArchiveButton } from '@/lib/ui/documents/archive-button';
 import { HtmlBodyFrame } from './html-body-frame';
 
 type ConversationMessage = Awaited<ReturnType<typeof getConversation>>[number];
@@ -35,6 +36,9 @@ export async function ConversationView({
       <h1 id="conversation-subject" className="break-words text-xl font-semibold">
         {latest.subject || t('noSubject')} <span className="text-base font-normal text-slate-500">({messages.length})</span>
       </h1>
+      <div className="flex flex-wrap gap-2">
+        <ArchiveButton target={{ messageIds: messages.map((message) => message.id) }} label={(await getTranslations('documents'))('archiveThread')} testId="archive-thread" />
+      </div>
       <ol className="flex flex-col gap-2">
         {messages.map((message) => {
           const sender = message.from[0];

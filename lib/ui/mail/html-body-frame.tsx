@@ -19,6 +19,8 @@ export interface HtmlBodyFrameProps {
   title: string;
   /** The page's CSP nonce, which lets the frame report its height (see mailFrameDocument). */
   nonce: string | null;
+  /** Where the body's `cid:` images are served; the Inbox's attachment route unless given (archived documents have their own). */
+  attachmentPath?: string;
 }
 
 const MIN_HEIGHT = 48;
@@ -31,7 +33,7 @@ const MAX_HEIGHT = 50_000;
  * frame grows to the mail's height instead of scrolling inside a box. Links open in a new,
  * unsandboxed tab (allow-popups-to-escape-sandbox) so the pages they lead to work normally.
  */
-export function HtmlBodyFrame({ html, blockedRemoteImages, showRemoteImages, senderAddress, title, nonce }: HtmlBodyFrameProps) {
+export function HtmlBodyFrame({ html, blockedRemoteImages, showRemoteImages, senderAddress, title, nonce, attachmentPath }: HtmlBodyFrameProps) {
   const t = useTranslations('mailView');
   const router = useRouter();
   const frame = useRef<HTMLIFrameElement>(null);
@@ -47,10 +49,10 @@ export function HtmlBodyFrame({ html, blockedRemoteImages, showRemoteImages, sen
     () =>
       mailFrameDocument(html, {
         showRemoteImages: remoteImagesShown,
-        attachmentImageSource: appOrigin === null ? null : attachmentImageSource(appOrigin),
+        attachmentImageSource: appOrigin === null ? null : attachmentImageSource(appOrigin, attachmentPath),
         sizeReporterNonce: nonce,
       }),
-    [html, remoteImagesShown, appOrigin, nonce],
+    [html, remoteImagesShown, appOrigin, nonce, attachmentPath],
   );
 
   useEffect(() => {

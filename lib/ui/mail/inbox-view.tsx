@@ -199,9 +199,12 @@ export async function InboxPageHeader({ hiddenOnPhone = false }: { hiddenOnPhone
   return (
     <div className={hiddenOnPhone ? 'hidden lg:block' : undefined}>
       <PageHeader title={nav('inbox')}>
-        <div className="flex gap-4 text-sm">
+        <div className="flex flex-wrap gap-x-4 text-sm">
           <Link href="/inbox/compose" className="inline-flex min-h-10 items-center font-medium text-indigo-700 hover:underline">
             {t('write')}
+          </Link>
+          <Link href="/inbox/not-archived" className="inline-flex min-h-10 items-center font-medium text-indigo-700 hover:underline">
+            {t('notArchived')}
           </Link>
           <Link href="/settings/email" className="inline-flex min-h-10 items-center font-medium text-indigo-700 hover:underline">
             {t('emailOptions')}

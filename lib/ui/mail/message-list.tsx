@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
 import { useCallback, useRef, useState, useTransition } from 'react';
+import { ArchiveButton } from '@/lib/ui/documents/archive-button';
 import { useKeyboardShortcuts } from './use-keyboard-shortcuts';
 import { useMessageChanges, type ListChange } from './use-message-changes';
 
@@ -132,6 +133,7 @@ export function MessageList({
             <ToolbarButton label={t('unflag')} onClick={() => run(selection, { change: 'unflag' })} disabled={pending} />
             <MoveSelect targets={moveTargets.filter((target) => target.id !== currentFolderId)} disabled={pending} onMove={(id) => run(selection, { change: 'move', destinationFolderId: id })} />
             <ToolbarButton label={inTrash ? t('deleteForGood') : t('delete')} onClick={() => run(selection, { change: 'delete' })} disabled={pending} tone="danger" />
+            <ArchiveButton key={selection.join(",")} target={{ messageIds: selection }} testId="archive-selection" />
           </>
         ) : null}
       </div>

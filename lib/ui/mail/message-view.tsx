@@ -2,6 +2,9 @@ import Link from 'next/link';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import type { MailAddressEntry, MailFolder } from '@/db/schema';
 import type { getMessage } from '@/lib/mail/mailbox';
+import { documentHref } from '@/lib/crm/documents/client';
+import { ArchiveButton } from '@/lib/ui/documents/archive-button';
+import { MessageArchiveBar, type MessageArchiveState } from '@/lib/ui/documents/message-archive';
 import { EmailAddressLink } from '@/lib/ui/email-link';
 import { HtmlBodyFrame } from './html-body-frame';
 import { MarkReadWhileOpen, MessageActions, type MessageActionLinks } from './message-actions';
@@ -38,6 +41,7 @@ export async function MessageView({
   showRemoteImages,
   markReadImmediately,
   nonce,
+  archive,
 }: {
   message: OpenMessage;
   folder: Pick<MailFolder, 'specialUse'> | undefined;
@@ -46,8 +50,10 @@ export async function MessageView({
   showRemoteImages: boolean;
   markReadImmediately: boolean;
   nonce: string | null;
+  archive: MessageArchiveState;
 }) {
   const t = await getTranslations('mailView');
+  const tDocuments = await getTranslations('documents');
   const format = await getFormatter();
   const files = message.attachments.filter((attachment) => !attachment.isInline);
   const unread = !message.flags.includes('\\Seen');
@@ -69,6 +75,7 @@ export async function MessageView({
         links={links}
         moveTargets={moveTargets.filter((target) => target.id !== message.folderId)}
       />
+      <MessageArchiveBar messageId={message.id} state={archive} />
       <dl className="flex min-w-0 flex-col gap-1">
         <People label={t('from')} people={message.fromAddresses} />
         <People label={t('to')} people={message.toAddresses} />
@@ -105,7 +112,18 @@ export async function MessageView({
                   >
                     {file.filename ?? t('unnamedAttachment')}
                   </a>{' '}
-                  <span className="text-slate-500">({format.number(Math.max(1, Math.round(file.size / 1024)))} KB)</span>
+                  <span className="text-slate-500">({format.number(Math.max(1, Math.round(file.size / 1024)))} KB)</span>{' '}
+                  {file.part && archive.attachmentMarkers.has(file.part) ? (
+                    <Link href={documentHref(archive.attachmentMarkers.get(file.part)!.documentId)} className="ml-1 text-sm text-emerald-700 underline" data-testid="attachment-archived">
+                      ✓ {tDocuments('attachmentArchived')}
+                    </Link>
+                  ) : file.part ? (
+                    <ArchiveButton
+                      target={{ attachmentId: file.id, messageId: message.id, filename: file.filename ?? t('unnamedAttachment') }}
+                      label={tDocuments('archiveAttachment')}
+                      testId="archive-attachment"
+                    />
+                  ) : null}
                 </li>
               );
             })}

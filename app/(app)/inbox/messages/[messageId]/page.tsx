@@ -11,6 +11,7 @@ import { getMessage, neighboursInList, trustsSenderImages } from '@/lib/mail/mai
 import { getPreferences } from '@/lib/preferences/service';
 import { folderLabel, foldersOfUser, InboxPageHeader, InboxView } from '@/lib/ui/mail/inbox-view';
 import { listQuery, listScope, readListState } from '@/lib/ui/mail/list-state';
+import { loadMessageArchiveState } from '@/lib/ui/documents/message-archive';
 import { MessageView } from '@/lib/ui/mail/message-view';
 
 type Props = { params: Promise<{ messageId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -44,9 +45,10 @@ export default async function MessagePage({ params, searchParams }: Props) {
   if (!state) notFound();
   const listState = state.search || state.folderId ? state : { ...state, folderId: message.folderId };
   const scope = listScope(listState, listState.folderId);
-  const [neighbours, trustedSender] = await Promise.all([
+  const [neighbours, trustedSender, archive] = await Promise.all([
     scope ? neighboursInList(db, user.id, scope, message.id) : { newer: null, older: null },
     trustsSenderImages(db, user.id, message.fromAddresses.map((person) => person.address)),
+    loadMessageArchiveState(db, user, message),
   ]);
   const listParams = listQuery(listState, { before: state.before, after: state.after });
   const messageHref = (id: string | null) => (id ? `/inbox/messages/${id}${listParams}` : null);
@@ -67,6 +69,7 @@ export default async function MessagePage({ params, searchParams }: Props) {
           showRemoteImages={preferences.showRemoteImages || trustedSender}
           markReadImmediately={preferences.markAsReadInPreview}
           nonce={requestHeaders.get('x-nonce')}
+          archive={archive}
         />
       </InboxView>
     </>
