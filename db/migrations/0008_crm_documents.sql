@@ -60,6 +60,7 @@ CREATE TABLE "documents" (
 	CONSTRAINT "documents_file_has_part" CHECK (("documents"."kind" = 'file') = ("documents"."origin_part" is not null))
 );
 --> statement-breakpoint
+ALTER TABLE "mail_drafts" ADD COLUMN "archive_on_send" jsonb;--> statement-breakpoint
 ALTER TABLE "document_attachments" ADD CONSTRAINT "document_attachments_document_id_documents_id_fk" FOREIGN KEY ("document_id") REFERENCES "public"."documents"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "document_links" ADD CONSTRAINT "document_links_document_id_documents_id_fk" FOREIGN KEY ("document_id") REFERENCES "public"."documents"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "document_links" ADD CONSTRAINT "document_links_company_id_companies_id_fk" FOREIGN KEY ("company_id") REFERENCES "public"."companies"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

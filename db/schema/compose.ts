@@ -20,6 +20,15 @@ export interface MailDraftError {
 }
 
 /** A message being written, saved as it is typed, until it has been sent. */
+/** What "Send and archive" asked for (see mail_drafts.archive_on_send). */
+export interface MailDraftArchiveRequest {
+  companyIds: string[];
+  contactIds: string[];
+  projectIds: string[];
+  saleIds: string[];
+  visibility: 'everyone' | 'only_me';
+}
+
 export const mailDrafts = pgTable(
   'mail_drafts',
   {
@@ -57,6 +66,11 @@ export const mailDrafts = pgTable(
     revision: integer('revision').notNull().default(0),
     serverDraftRevision: integer('server_draft_revision').notNull().default(0),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    /**
+     * "Send and archive": the CRM links (and visibility) the message is archived with once it has
+     * left, from the exact bytes that went to Sent. Null for a plain send.
+     */
+    archiveOnSend: jsonb('archive_on_send').$type<MailDraftArchiveRequest>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -7,7 +7,7 @@ import { recordKinds } from '@/lib/crm/timeline';
 import { archiveAttachment, archiveMessages } from './archive';
 import { archiveAttachmentSchema, archiveMessagesSchema, documentFieldsSchema, documentLinksSchema } from './client';
 import { deleteDocument, restoreDocument, unlinkDocument, updateDocument } from './manage';
-import { suggestLinks } from './suggestions';
+import { suggestLinks, suggestLinksForRecipients } from './suggestions';
 
 const messageIdList = z.array(z.uuid('invalidValue')).min(1, 'invalidValue').max(200, 'documents.tooMany');
 
@@ -58,3 +58,10 @@ export const restoreDocumentAction = authenticatedAction('documents.restore', z.
   revalidatePath(`/documents/${documentId}`);
   return { documentId };
 });
+
+/** The composer's "Send and archive": suggestions from the recipients and the message answered. */
+export const suggestForRecipientsAction = authenticatedAction(
+  'documents.suggestForRecipients',
+  z.object({ addresses: z.array(z.string().max(320)).max(200), sourceMessageId: z.uuid().nullable().default(null) }),
+  async (input, { db, user }) => suggestLinksForRecipients(db, user, input),
+);

@@ -24,5 +24,5 @@ export {
   type DocumentLinkView,
   type DocumentView,
 } from './queries';
-export { counterpartAddresses, suggestLinks } from './suggestions';
+export { counterpartAddresses, suggestLinks, suggestLinksForRecipients } from './suggestions';
 export { visibleDocument, visibleDocumentAlias } from './visibility';

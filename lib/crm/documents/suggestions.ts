@@ -31,44 +31,50 @@ class SuggestionList {
 
 const MAX_RECORD_SUGGESTIONS = 8;
 
+/** What the suggestions are worked out from. */
+export interface SuggestionEvidence {
+  /** The counterpart addresses (lower-case): senders of incoming mail, recipients of outgoing mail. */
+  addresses: string[];
+  /** Message-IDs this mail replies to (In-Reply-To, References). */
+  parentIds: string[];
+  /** The mail's direct parent, whose links are "replied to" rather than "same conversation". */
+  inReplyTo: string[];
+  threadIds: string[];
+}
+
 /**
- * What the archive dialog proposes for some of the viewer's messages, ranked and each with its
- * reason: the links of an archived message this one replies to or of its archived conversation;
- * contacts by any of their addresses and their companies; companies by the address's domain
- * ("might work at", never for free-mail domains); then the open sales and running projects of
- * those companies and contacts, most recently active first.
+ * Ranked suggestions, each with its reason: the links of an archived message this one replies to
+ * or of its archived conversation; contacts by any of their addresses and their companies;
+ * companies by the address's domain ("might work at", never for free-mail domains); then the open
+ * sales and running projects of those companies and contacts, most recently active first.
  */
-export async function suggestLinks(db: Database, viewer: Viewer, mailMessageIds: readonly string[]): Promise<ArchiveProposal> {
-  await assertActiveViewer(db, viewer);
-  const messages = await getMessagesForArchive(db, viewer.id, mailMessageIds);
-  const first = messages[0];
-  if (!first) throw new RecordNotFoundError();
+export async function rankSuggestions(db: Database, viewer: Viewer, evidence: SuggestionEvidence): Promise<LinkSuggestion[]> {
   const suggestions = new SuggestionList();
+  const { parentIds, threadIds, addresses } = evidence;
 
   // 1. Earlier archiving decisions in the same conversation are the best evidence.
-  const parentIds = [...new Set(messages.flatMap((message) => [message.inReplyTo, ...message.references]).filter((id): id is string => Boolean(id)))];
-  const threadIds = [...new Set(messages.map((message) => message.threadId))];
-  const related = await db
-    .select({ id: documents.id, subject: documents.subject, messageIdHeader: documents.messageIdHeader })
-    .from(documents)
-    .where(
-      and(
-        visibleDocument(viewer.id),
-        isNull(documents.originPart),
-        or(parentIds.length ? inArray(documents.messageIdHeader, parentIds) : undefined, inArray(documents.threadId, threadIds)),
-      ),
-    )
-    .orderBy(desc(documents.documentDate))
-    .limit(10);
-  for (const document of related) {
-    const repliedTo = document.messageIdHeader !== null && messages.some((message) => message.inReplyTo === document.messageIdHeader);
-    for (const link of await documentLinkViews(db, document.id)) {
-      suggestions.add(link.kind, link.id, link.name, { kind: repliedTo ? 'repliedTo' : 'thread', subject: document.subject }, true);
+  if (parentIds.length || threadIds.length) {
+    const related = await db
+      .select({ id: documents.id, subject: documents.subject, messageIdHeader: documents.messageIdHeader })
+      .from(documents)
+      .where(
+        and(
+          visibleDocument(viewer.id),
+          isNull(documents.originPart),
+          or(parentIds.length ? inArray(documents.messageIdHeader, parentIds) : undefined, threadIds.length ? inArray(documents.threadId, threadIds) : undefined),
+        ),
+      )
+      .orderBy(desc(documents.documentDate))
+      .limit(10);
+    for (const document of related) {
+      const repliedTo = document.messageIdHeader !== null && evidence.inReplyTo.includes(document.messageIdHeader);
+      for (const link of await documentLinkViews(db, document.id)) {
+        suggestions.add(link.kind, link.id, link.name, { kind: repliedTo ? 'repliedTo' : 'thread', subject: document.subject }, true);
+      }
     }
   }
 
   // 2. Contacts by address, and the companies they work at.
-  const addresses = [...new Set(messages.flatMap(counterpartAddresses))];
   if (addresses.length) {
     const matched = await db
       .select({
@@ -144,7 +150,21 @@ export async function suggestLinks(db: Database, viewer: Viewer, mailMessageIds:
       suggestions.add('project', project.id, project.name, { kind: 'runningProject', recordName: project.companyName ?? project.contactName ?? '' }, false);
     }
   }
+  return suggestions.list();
+}
 
+/** The archive dialog's proposal for some of the viewer's messages: direction, subject, date, suggestions. */
+export async function suggestLinks(db: Database, viewer: Viewer, mailMessageIds: readonly string[]): Promise<ArchiveProposal> {
+  await assertActiveViewer(db, viewer);
+  const messages = await getMessagesForArchive(db, viewer.id, mailMessageIds);
+  const first = messages[0];
+  if (!first) throw new RecordNotFoundError();
+  const suggestions = await rankSuggestions(db, viewer, {
+    addresses: [...new Set(messages.flatMap(counterpartAddresses))],
+    parentIds: [...new Set(messages.flatMap((message) => [message.inReplyTo, ...message.references]).filter((id): id is string => Boolean(id)))],
+    inReplyTo: messages.map((message) => message.inReplyTo).filter((id): id is string => Boolean(id)),
+    threadIds: [...new Set(messages.map((message) => message.threadId))],
+  });
   const [existing] = messages.length === 1
     ? await db
         .select({ id: documents.id })
@@ -163,7 +183,29 @@ export async function suggestLinks(db: Database, viewer: Viewer, mailMessageIds:
     kind: first.outgoing ? 'email_out' : 'email_in',
     subject: first.subject,
     date: date.toISOString().slice(0, 10),
-    suggestions: suggestions.list(),
+    suggestions,
     existingDocumentId: existing?.id ?? null,
   };
+}
+
+/**
+ * "Send and archive" in the composer: suggestions from the recipients and, for a reply or forward,
+ * from the message it answers. `answersArchivedMail` says that message is archived: its links are
+ * then proposed for this one too (shown, never applied without the user's send).
+ */
+export async function suggestLinksForRecipients(
+  db: Database,
+  viewer: Viewer,
+  input: { addresses: readonly string[]; sourceMessageId: string | null },
+): Promise<{ suggestions: LinkSuggestion[]; answersArchivedMail: boolean }> {
+  await assertActiveViewer(db, viewer);
+  const [source] = input.sourceMessageId ? await getMessagesForArchive(db, viewer.id, [input.sourceMessageId]) : [];
+  const parentIds = source?.messageId ? [source.messageId] : [];
+  const suggestions = await rankSuggestions(db, viewer, {
+    addresses: [...new Set(input.addresses.map((address) => address.trim().toLowerCase()).filter((address) => address.includes('@')))],
+    parentIds,
+    inReplyTo: parentIds,
+    threadIds: source ? [source.threadId] : [],
+  });
+  return { suggestions, answersArchivedMail: suggestions.some((suggestion) => suggestion.reason.kind === 'repliedTo') };
 }

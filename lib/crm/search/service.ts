@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { executeRows } from '@/db/execute';
-import { assertActiveViewer, recordQueryLiteral, type Queryable, type Viewer } from '@/lib/crm/shared';
+import { assertActiveViewer, recordQueryLiteral, visibleDocumentAlias, type Queryable, type Viewer } from '@/lib/crm/shared';
 import type { RecordKind } from '@/lib/crm/timeline';
 
 export interface SearchHit {
-  kind: RecordKind;
+  kind: RecordKind | 'document';
   id: string;
   title: string;
   /** A second line: the company of a contact, the stage of a sale, … */
@@ -17,10 +17,13 @@ export interface SearchResults {
   contacts: SearchHit[];
   projects: SearchHit[];
   sales: SearchHit[];
+  /** Archived mail and files the viewer may see, newest first. */
+  documents: SearchHit[];
 }
 
 /**
  * The top bar's search: companies, contacts (by name, any address, phone), projects and sales,
+ * and archived documents (subject, addresses, body text; only those the viewer may see),
  * grouped, up to `perKind` of each. The query is tokenized by searchQueryLiteral() (recordQueryLiteral adds a phone number's digits), as
  * the stored vectors were, so accents and Swedish letters behave as in the mail search. Each group
  * shows up to `perKind` matches by name through topMatches().
@@ -28,15 +31,21 @@ export interface SearchResults {
 export async function globalSearch(db: Queryable, viewer: Viewer, text: string, perKind = 5): Promise<SearchResults> {
   await assertActiveViewer(db, viewer);
   const query = recordQueryLiteral(text);
-  const empty: SearchResults = { query: text, companies: [], contacts: [], projects: [], sales: [] };
+  const empty: SearchResults = { query: text, companies: [], contacts: [], projects: [], sales: [], documents: [] };
   if (query === null) return empty;
   const top = (table: 'companies' | 'contacts' | 'projects' | 'sales') => topMatches(table, query, perKind);
   // The first matches come from the word index. Without this Postgres may guess that scanning a
   // table in order finds 200 matches soon, which for a rare word means reading every row
   // (docs/benchmarks.md); `set local` ends with the transaction.
-  const rows = await db.transaction(async (tx) => {
+  const { rows, documents } = await db.transaction(async (tx) => {
     await tx.execute(sql`set local enable_seqscan = off`);
-    return executeRows<{ kind: RecordKind; id: string; title: string; detail: string | null }>(
+    const documents = await executeRows<{ id: string; title: string; detail: string | null }>(
+      tx,
+      sql`select d.id, d.subject as title, d.from_addresses->0->>'address' as detail
+        from (select id from documents where search @@ ${query}::tsquery and ${visibleDocumentAlias('documents', viewer.id)} limit ${CANDIDATES}) m
+        join documents d on d.id = m.id order by d.document_date desc, d.id limit ${perKind}`,
+    );
+    const rows = await executeRows<{ kind: RecordKind; id: string; title: string; detail: string | null }>(
     tx,
     sql`
     select * from (
@@ -53,9 +62,17 @@ export async function globalSearch(db: Queryable, viewer: Viewer, text: string, 
       select 'sale', s.id, s.title, s.stage::text || ' · ' || s.amount::text || ' ' || s.currency, m.sort_key from ${top('sales')} m join sales s on s.id = m.id
     ) hits order by kind, sort_key, id`,
   );
+    return { rows, documents };
   });
   const group = (kind: RecordKind) => rows.filter((row) => row.kind === kind).map((row) => ({ kind, id: row.id, title: row.title, detail: row.detail }));
-  return { query: text, companies: group('company'), contacts: group('contact'), projects: group('project'), sales: group('sale') };
+  return {
+    query: text,
+    companies: group('company'),
+    contacts: group('contact'),
+    projects: group('project'),
+    sales: group('sale'),
+    documents: documents.map((row) => ({ kind: 'document' as const, ...row })),
+  };
 }
 
 /** How many matches of each kind the search looks at before it sorts them by name. */

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { authenticatedAction } from '@/lib/actions/action';
 import { UserFacingError } from '@/lib/actions/errors';
 import { getDb } from '@/db';
-import { composeSchema, parseAddressList } from './compose-schema';
+import { archiveOnSendSchema, composeSchema, parseAddressList } from './compose-schema';
 import { suggestCorrespondents } from './correspondents';
 import { createDraft, createReplyDraft, discardDraft, getOwnDraft, removeDraftAttachment, saveDraftContent, syncDraftCopy } from './drafts';
 import { resolveUnknown, runDueSends, scheduleSend, setUndoSendSeconds, UNDO_SEND_CHOICES, undoSend } from './outbox';
@@ -66,14 +66,14 @@ export const saveDraftAction = authenticatedAction('compose.saveDraft', contentS
 /** Send: the latest content is saved and checked, then queued behind the undo delay. */
 export const sendDraftAction = authenticatedAction(
   'compose.send',
-  contentSchema.extend({ to: z.string().default(''), cc: z.string().default(''), bcc: z.string().default('') }).superRefine((input, context) => {
+  contentSchema.extend({ to: z.string().default(''), cc: z.string().default(''), bcc: z.string().default(''), archive: archiveOnSendSchema.nullable().default(null) }).superRefine((input, context) => {
     for (const field of ['to', 'cc', 'bcc'] as const) {
       if (parseAddressList(input[field]).invalid.length > 0) context.addIssue({ code: 'custom', path: [field], message: 'compose.invalidAddresses' });
     }
     const count = (['to', 'cc', 'bcc'] as const).reduce((sum, field) => sum + parseAddressList(input[field]).addresses.length, 0);
     if (count === 0) context.addIssue({ code: 'custom', path: ['to'], message: 'compose.recipientRequired' });
   }),
-  async ({ draftId, to, cc, bcc, ...rest }, { db, user }) => {
+  async ({ draftId, to, cc, bcc, archive, ...rest }, { db, user }) => {
     const targetId = draftId ?? (await createDraft(db, user.id)).id;
     const saved = await saveDraftContent(db, user.id, targetId, {
       ...rest,
@@ -82,7 +82,7 @@ export const sendDraftAction = authenticatedAction(
       bcc: parseAddressList(bcc).addresses,
     });
     if (!saved) throw new UserFacingError('compose.alreadySending');
-    const { sendAfter } = await scheduleSend(db, user.id, targetId);
+    const { sendAfter } = await scheduleSend(db, user.id, targetId, new Date(), archive);
     after(async () => {
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, sendAfter.getTime() - Date.now()) + 50));
       await runDueSends(await getDb());

@@ -146,3 +146,15 @@ export const composeSchema = z
 
 /** A validated message, ready for sendMail. */
 export type ComposedMessage = z.output<typeof composeSchema>;
+
+const archiveRecordIds = z.array(z.uuid('invalidValue')).max(50, 'invalidValue').default([]);
+
+/** "Send and archive": the CRM records the sent message is archived to, and who sees the document. */
+export const archiveOnSendSchema = z.object({
+  companyIds: archiveRecordIds,
+  contactIds: archiveRecordIds,
+  projectIds: archiveRecordIds,
+  saleIds: archiveRecordIds,
+  visibility: z.enum(['everyone', 'only_me']).default('everyone'),
+});
+export type ArchiveOnSendRequest = z.output<typeof archiveOnSendSchema>;

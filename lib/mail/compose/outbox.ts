@@ -1,7 +1,8 @@
 import 'server-only';
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '@/db';
-import { composeSettings, mailAccountSync, mailDraftAttachments, mailDrafts, type MailDraft, type MailDraftError } from '@/db/schema';
+import { composeSettings, mailAccountSync, mailDraftAttachments, mailDrafts, type MailDraft, type MailDraftArchiveRequest, type MailDraftError } from '@/db/schema';
+import { archiveSentMessage } from '@/lib/crm/documents';
 import { UserFacingError } from '@/lib/actions/errors';
 import { log } from '@/lib/log';
 import { accountCredentials } from '@/lib/mail/account';
@@ -37,7 +38,7 @@ export async function setUndoSendSeconds(db: Database, userId: string, seconds: 
 }
 
 /** Queues the draft; it leaves once the undo delay has passed. Returns when. */
-export async function scheduleSend(db: Database, userId: string, draftId: string, now = new Date()): Promise<{ sendAfter: Date }> {
+export async function scheduleSend(db: Database, userId: string, draftId: string, now = new Date(), archiveOnSend: MailDraftArchiveRequest | null = null): Promise<{ sendAfter: Date }> {
   const account = await requireAccount(db, userId);
   const [draft] = await db.select().from(mailDrafts).where(and(eq(mailDrafts.id, draftId), eq(mailDrafts.accountId, account.id)));
   if (!draft) throw new UserFacingError('compose.draftGone');
@@ -45,7 +46,7 @@ export async function scheduleSend(db: Database, userId: string, draftId: string
   const sendAfter = new Date(now.getTime() + (await getUndoSendSeconds(db, userId)) * 1000);
   const [scheduled] = await db
     .update(mailDrafts)
-    .set({ state: 'scheduled', sendAfter, lastError: null, updatedAt: new Date() })
+    .set({ state: 'scheduled', sendAfter, lastError: null, archiveOnSend, updatedAt: new Date() })
     .where(and(eq(mailDrafts.id, draftId), inArray(mailDrafts.state, [...EDITABLE_STATES])))
     .returning({ id: mailDrafts.id });
   if (!scheduled) throw new UserFacingError('compose.alreadySending');
@@ -148,6 +149,7 @@ async function sendClaimed(db: Database, draft: MailDraft): Promise<keyof Outbox
       });
     }
     await deleteDraftCopy(credentials.imap, { folder: draft.serverDraftFolder, uid: draft.serverDraftUid, uidValidity: draft.serverDraftUidValidity }).catch(() => undefined);
+    if (draft.archiveOnSend) await archiveAfterSending(db, account.userId, built.copySource, draft.archiveOnSend);
     await importSentSoon(db, account.id);
     return 'sent';
   } catch (error) {
@@ -161,6 +163,20 @@ async function sendClaimed(db: Database, draft: MailDraft): Promise<keyof Outbox
     log('error', 'sending a draft failed', { draft: draft.id, error });
     await setState('failed', { key: 'compose.sendUnexpected' });
     return 'failed';
+  }
+}
+
+/**
+ * "Send and archive": the message is archived from the bytes that went to Sent. It has left, so a
+ * failure here must not make the send look failed: it is logged, and the message can be archived
+ * from Sent like any other.
+ */
+async function archiveAfterSending(db: Database, userId: string, source: Buffer, request: MailDraftArchiveRequest): Promise<void> {
+  try {
+    const { visibility, ...links } = request;
+    await archiveSentMessage(db, { id: userId }, source, { visibility, ourReference: '', yourReference: '', completed: true }, links);
+  } catch (error) {
+    log('warn', 'message sent, but archiving it into the CRM failed', { error: error instanceof Error ? error.message : String(error) });
   }
 }
 

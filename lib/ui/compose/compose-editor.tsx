@@ -14,7 +14,8 @@ import {
   suggestRecipientsAction,
   undoSendAction,
 } from '@/lib/mail/compose/actions';
-import { parseAddressList } from '@/lib/mail/compose/client';
+import { parseAddressList, type ArchiveOnSendRequest } from '@/lib/mail/compose/client';
+import { ArchiveOnSend, archiveRequestFrom } from '@/lib/ui/documents/archive-on-send';
 import { Attachments, type DraftFile } from './attachments';
 import { RecipientField, type SuggestAction } from './recipient-field';
 import { RichTextEditor } from './rich-text';
@@ -30,6 +31,9 @@ export interface ComposerDraft {
   state: 'draft' | 'scheduled' | 'sending' | 'sent' | 'failed' | 'unknown';
   /** The server's error of the last attempt, in the user's language. */
   error: string | null;
+  /** The message replied to or forwarded: its archive links are proposed for this one. */
+  sourceMessageId: string | null;
+  archiveOnSend: ArchiveOnSendRequest | null;
 }
 
 interface ComposeEditorProps {
@@ -58,6 +62,7 @@ export function ComposeEditor({ draft, from, maxAttachmentMb }: ComposeEditorPro
   const [saveState, setSaveState] = useState<'idle' | 'saving' | 'saved'>('idle');
   const [now, setNow] = useState(() => Date.now());
   const editorRef = useRef<HTMLDivElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
   const dirty = useRef(false);
   const saving = useRef<Promise<string | null> | null>(null);
   const idRef = useRef(draft.id);
@@ -150,7 +155,7 @@ export function ComposeEditor({ draft, from, maxAttachmentMb }: ComposeEditorPro
     setError(null);
     if (saving.current) await saving.current;
     setPhase({ kind: 'sending' });
-    const result = await sendDraftAction(null, content());
+    const result = await sendDraftAction(null, { ...content(), archive: formRef.current ? archiveRequestFrom(formRef.current) : null });
     if (!result.ok) {
       setError(result.error);
       setFieldErrors({ to: result.fieldErrors?.to?.[0], cc: result.fieldErrors?.cc?.[0], bcc: result.fieldErrors?.bcc?.[0] });
@@ -207,6 +212,7 @@ export function ComposeEditor({ draft, from, maxAttachmentMb }: ComposeEditorPro
 
   return (
     <form
+      ref={formRef}
       className="flex flex-col gap-3"
       noValidate
       data-testid="composer"
@@ -265,6 +271,11 @@ export function ComposeEditor({ draft, from, maxAttachmentMb }: ComposeEditorPro
             setFiles((current) => current.filter((file) => file.id !== id));
             void removeAttachmentAction(null, { draftId: idRef.current, attachmentId: id });
           }}
+        />
+        <ArchiveOnSend
+          recipients={(['to', 'cc'] as const).flatMap((field) => parseAddressList(fields[field]).addresses.map((entry) => entry.address))}
+          sourceMessageId={draft.sourceMessageId}
+          initial={draft.archiveOnSend}
         />
       </fieldset>
       {error ? (

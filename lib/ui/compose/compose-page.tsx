@@ -10,7 +10,7 @@ const addressText = (entries: MailAddressEntry[]) => entries.map(({ name, addres
 
 /** What the composer starts from: a saved draft, or a new one from a link's ?to=&cc=&bcc=&subject=. */
 export async function composerDraftFrom(draft: OwnDraft | null, fields: { to: string; cc: string; bcc: string; subject: string }, signatureHtml: string): Promise<ComposerDraft> {
-  if (!draft) return { id: null, ...fields, html: signatureHtml, attachments: [], state: 'draft', error: null };
+  if (!draft) return { id: null, ...fields, html: signatureHtml, attachments: [], state: 'draft', error: null, sourceMessageId: null, archiveOnSend: null };
   const t = (await getTranslations('errors')) as unknown as (key: string, values?: Record<string, string | number>) => string;
   return {
     id: draft.id,
@@ -22,6 +22,8 @@ export async function composerDraftFrom(draft: OwnDraft | null, fields: { to: st
     attachments: draft.attachments.map((file) => ({ id: file.id, filename: file.filename, size: file.size })),
     state: draft.state,
     error: draft.lastError ? t(draft.lastError.key, draft.lastError.values) : null,
+    sourceMessageId: draft.sourceMessageId,
+    archiveOnSend: draft.archiveOnSend,
   };
 }
 

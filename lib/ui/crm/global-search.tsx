@@ -8,8 +8,8 @@ import type { SearchResults } from '@/lib/crm/search';
 import { globalSearchAction } from '@/lib/crm/search/actions';
 import { detailText } from './search-detail';
 
-const groups = ['companies', 'contacts', 'projects', 'sales'] as const;
-const hrefOf = { company: 'companies', contact: 'contacts', project: 'projects', sale: 'sales' } as const;
+const groups = ['companies', 'contacts', 'projects', 'sales', 'documents'] as const;
+const hrefOf = { company: 'companies', contact: 'contacts', project: 'projects', sale: 'sales', document: 'documents' } as const;
 
 /** The top bar's search: results grouped by kind while typing; Enter opens the full results page. */
 export function GlobalSearch() {

@@ -6,7 +6,7 @@ import { EmptyState, PageHeader } from '@/lib/ui/empty-state';
 import { Panel, RelatedList } from './detail';
 import { detailText } from './search-detail';
 
-const groups = ['companies', 'contacts', 'projects', 'sales'] as const;
+const groups = ['companies', 'contacts', 'projects', 'sales', 'documents'] as const;
 
 /** Everything the top bar's search finds, grouped by kind (20 of each). */
 export async function SearchResultsPage({ query }: { query: string }) {

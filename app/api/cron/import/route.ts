@@ -1,4 +1,5 @@
 import { getDb } from '@/db';
+import { purgeDeletedDocuments } from '@/lib/crm/documents';
 import { env } from '@/lib/env';
 import { errorText, log } from '@/lib/log';
 import { runDueSends } from '@/lib/mail/compose';
@@ -27,7 +28,8 @@ async function handle(request: Request): Promise<Response> {
     // Vercel nothing else runs them when the response that scheduled them has gone.
     const sends = await runDueSends(db);
     const summary = await runImportPass(db, { budgetMs: settings.importTimeBudgetSeconds * 1000 });
-    return Response.json({ ...summary, sends });
+    const purgedDocuments = await purgeDeletedDocuments(db);
+    return Response.json({ ...summary, sends, purgedDocuments });
   } catch (error) {
     log('error', 'import pass failed', { error: errorText(error) });
     return Response.json({ error: 'The import pass failed; see the server log.' }, { status: 500 });
