@@ -44,6 +44,7 @@ const LIST_COLUMNS = {
   id: mailMessages.id,
   folderId: mailMessages.folderId,
   threadId: mailMessages.threadId,
+  messageId: mailMessages.messageId,
   subject: mailMessages.subject,
   from: mailMessages.fromAddresses,
   to: mailMessages.toAddresses,

@@ -180,8 +180,8 @@ export function ArchiveDialog({ target, onClose }: { target: ArchiveTarget; onCl
                       className="mt-1 h-4 w-4"
                     />
                     <span className="min-w-0">
-                      <span className="mr-1 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{t(`recordKinds.${suggestion.kind}`)}</span>
-                      <span className="font-medium text-slate-900">{suggestion.name}</span>
+                      <span className="mr-1 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{t(`recordKinds.${suggestion.kind}`)}</span>{' '}
+                      <span className="font-medium text-slate-900">{suggestion.name}</span>{' '}
                       <span className="block text-xs text-slate-500">{reason(suggestion)}</span>
                     </span>
                   </label>

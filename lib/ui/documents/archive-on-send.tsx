@@ -95,7 +95,7 @@ export function ArchiveOnSend({ recipients, sourceMessageId, initial }: { recipi
                         className="mt-1 h-4 w-4"
                       />
                       <span>
-                        <span className="mr-1 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{t(`recordKinds.${suggestion.kind}`)}</span>
+                        <span className="mr-1 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{t(`recordKinds.${suggestion.kind}`)}</span>{' '}
                         {suggestion.name}
                       </span>
                     </label>

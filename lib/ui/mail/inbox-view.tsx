@@ -20,6 +20,7 @@ import { ImportProgress } from './import-progress';
 import { InboxShortcuts } from './inbox-shortcuts';
 import { listDateLabel } from './list-dates';
 import { listQuery, listScope, pageDirection, type InboxListState } from './list-state';
+import { archivedMarkers } from '@/lib/crm/documents';
 import { MessageList, type MessageRow } from './message-list';
 import { RefreshWhileImporting } from './refresh-while-importing';
 
@@ -75,6 +76,8 @@ export async function InboxView({
   const showRecipients = !state.search && (folder?.specialUse === 'sent' || folder?.specialUse === 'drafts');
   const now = new Date();
 
+  // Which of the listed messages the CRM holds: one indexed query for the page.
+  const archived = await archivedMarkers(db, user, page.messages);
   const rows: MessageRow[] = page.messages.map((message) => {
     const people = showRecipients ? message.to : message.from;
     const threadSize = 'threadSize' in message ? (message.threadSize as number) : 1;
@@ -90,6 +93,7 @@ export async function InboxView({
       unread: !message.flags.includes('\\Seen') || threadUnread,
       flagged: message.flags.includes('\\Flagged'),
       hasAttachments: message.hasAttachments,
+      archived: archived.has(message.id),
       threadSize,
       open: message.id === openMessageId || (openThreadId !== null && message.threadId === openThreadId),
     };

@@ -19,6 +19,8 @@ export interface MessageRow {
   unread: boolean;
   flagged: boolean;
   hasAttachments: boolean;
+  /** A document in the CRM holds it. */
+  archived: boolean;
   /** Messages in the conversation, in the grouped view; 1 otherwise. */
   threadSize: number;
   /** Shown in the reading pane beside the list. */
@@ -177,6 +179,11 @@ export function MessageList({
                 </div>
                 <span className={`flex min-w-0 items-center gap-1 ${row.unread ? 'font-semibold' : ''}`}>
                   <span className="truncate">{row.subject || t('noSubject')}</span>
+                  {row.archived ? (
+                    <span className="shrink-0 rounded bg-emerald-50 px-1 text-xs font-normal text-emerald-700" data-testid="list-archived">
+                      {t('archivedShort')}
+                    </span>
+                  ) : null}
                   {row.hasAttachments ? (
                     <svg aria-label={t('hasAttachments')} role="img" viewBox="0 0 20 20" className="h-4 w-4 shrink-0 text-slate-500" fill="none" stroke="currentColor" strokeWidth="1.6">
                       <path d="M14.5 7.5 8.3 13.7a2 2 0 0 1-2.8-2.8l6.9-6.9a3.2 3.2 0 0 1 4.5 4.5l-7.4 7.4a4.4 4.4 0 0 1-6.2-6.2l6.2-6.2" strokeLinecap="round" />
