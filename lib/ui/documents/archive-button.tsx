@@ -11,7 +11,20 @@ const buttonClass = 'inline-flex min-h-10 items-center rounded-md border border-
  * "Archive" for a message, a selection, a conversation or an attachment: opens the document dialog
  * once for all of them. `shortcut` binds the Inbox's "e" key to it.
  */
-export function ArchiveButton({ target, label, shortcut = false, testId }: { target: ArchiveTarget; label?: string; shortcut?: boolean; testId?: string }) {
+export function ArchiveButton({
+  target,
+  label,
+  shortcut = false,
+  testId,
+  onClosed,
+}: {
+  target: ArchiveTarget;
+  label?: string;
+  shortcut?: boolean;
+  testId?: string;
+  /** After the dialog closes (archived or not): e.g. to clear the selection it archived. */
+  onClosed?: () => void;
+}) {
   const t = useTranslations('documents');
   const [open, setOpen] = useState(false);
   useKeyboardShortcuts((key) => {
@@ -24,7 +37,15 @@ export function ArchiveButton({ target, label, shortcut = false, testId }: { tar
       <button type="button" className={buttonClass} onClick={() => setOpen(true)} data-testid={testId ?? 'archive-button'} aria-keyshortcuts={shortcut ? 'e' : undefined}>
         {label ?? t('archive')}
       </button>
-      {open ? <ArchiveDialog target={target} onClose={() => setOpen(false)} /> : null}
+      {open ? (
+        <ArchiveDialog
+          target={target}
+          onClose={() => {
+            setOpen(false);
+            onClosed?.();
+          }}
+        />
+      ) : null}
     </>
   );
 }

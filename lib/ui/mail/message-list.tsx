@@ -135,7 +135,7 @@ export function MessageList({
             <ToolbarButton label={t('unflag')} onClick={() => run(selection, { change: 'unflag' })} disabled={pending} />
             <MoveSelect targets={moveTargets.filter((target) => target.id !== currentFolderId)} disabled={pending} onMove={(id) => run(selection, { change: 'move', destinationFolderId: id })} />
             <ToolbarButton label={inTrash ? t('deleteForGood') : t('delete')} onClick={() => run(selection, { change: 'delete' })} disabled={pending} tone="danger" />
-            <ArchiveButton key={selection.join(",")} target={{ messageIds: selection }} testId="archive-selection" />
+            <ArchiveButton key={selection.join(',')} target={{ messageIds: selection }} testId="archive-selection" onClosed={() => setSelected(new Set())} />
           </>
         ) : null}
       </div>
