@@ -206,11 +206,15 @@ describe('archiving mail into the CRM', () => {
     const direct = await colleaguePage.goto(`${app.baseUrl}${documentHref}`);
     expect(direct?.status()).toBe(404);
     expect((await colleaguePage.request.get(`${app.baseUrl}/api${documentHref}/file`)).status()).toBe(404);
-    await colleaguePage.goto(`${app.baseUrl}/search?q=${encodeURIComponent('Question about invoices')}`);
-    expect(await colleaguePage.getByText('Question about invoices').count()).toBe(0);
-    // The owner sees it on the same timeline.
+    const searchFor = `${app.baseUrl}/search?q=${encodeURIComponent('Question about invoices')}`;
+    await colleaguePage.goto(searchFor);
+    await expectVisible(colleaguePage.getByRole('heading', { level: 1 }));
+    expect(await colleaguePage.locator('a[href^="/documents/"]').count()).toBe(0);
+    // The owner sees it on the same timeline and in the same search.
     await page.goto(`${app.baseUrl}/contacts/${records.contactId}`);
     await expectVisible(page.getByTestId('timeline-document').getByText('Question about invoices'));
+    await page.goto(searchFor);
+    await expectVisible(page.locator('a[href^="/documents/"]').getByText('Question about invoices'));
   });
 
   it('sends and archives from the composer, with the recipient\'s contact ticked', async () => {

@@ -26,28 +26,39 @@ export function emlFilename(subject: string): string {
   return `${base || 'message'}.eml`;
 }
 
-function documentFromMessage(message: MessageForArchive, source: Buffer, parsed: ParsedMessage, fields: DocumentFieldsInput, single: boolean): NewDocument {
-  const messageDate = parsed.sentAt ?? message.sentAt ?? message.receivedAt;
-  const subject = (single && fields.subject) || message.subject || parsed.subject;
+/** The document of a whole message, from its parsed original: everything it shows comes from the original. */
+function emailDocument(
+  source: Buffer,
+  parsed: ParsedMessage,
+  details: Pick<NewDocument, 'kind' | 'origin' | 'subject' | 'documentDate' | 'threadId' | 'inReplyTo'>,
+): NewDocument {
   return {
-    kind: single && fields.kind ? fields.kind : message.outgoing ? 'email_out' : 'email_in',
-    origin: { messageIdHeader: message.messageId, mailMessageId: message.id, part: null },
-    subject,
-    documentDate: documentDateOf(fields, messageDate, single),
-    threadId: message.threadId,
-    inReplyTo: message.inReplyTo,
+    ...details,
     from: parsed.from,
     to: parsed.to,
     cc: parsed.cc,
     textBody: parsed.textBody,
     htmlBody: parsed.htmlBody,
     blockedRemoteImages: parsed.blockedRemoteImages,
-    filename: emlFilename(subject),
+    filename: emlFilename(details.subject),
     contentType: 'message/rfc822',
     content: source,
     attachments: parsed.attachments,
     searchText: [parsed.searchText, ...parsed.attachments.map((attachment) => attachment.filename ?? '')].join(' '),
   };
+}
+
+function documentFromMessage(message: MessageForArchive, source: Buffer, parsed: ParsedMessage, fields: DocumentFieldsInput, single: boolean): NewDocument {
+  const messageDate = parsed.sentAt ?? message.sentAt ?? message.receivedAt;
+  const subject = (single && fields.subject) || message.subject || parsed.subject;
+  return emailDocument(source, parsed, {
+    kind: single && fields.kind ? fields.kind : message.outgoing ? 'email_out' : 'email_in',
+    origin: { messageIdHeader: message.messageId, mailMessageId: message.id, part: null },
+    subject,
+    documentDate: documentDateOf(fields, messageDate, single),
+    threadId: message.threadId,
+    inReplyTo: message.inReplyTo,
+  });
 }
 
 /**
@@ -130,29 +141,17 @@ export async function archiveSentMessage(
   links: DocumentLinksInput,
 ): Promise<ArchivedDocument> {
   const parsed = parseMessage(source, undefined, documentAttachmentUrl);
-  const subject = parsed.subject;
   return storeDocument(
     db,
     viewer,
-    {
+    emailDocument(source, parsed, {
       kind: 'email_out',
       origin: { messageIdHeader: parsed.messageId, mailMessageId: null, part: null },
-      subject,
+      subject: parsed.subject,
       documentDate: parsed.sentAt ?? new Date(),
       threadId: parsed.threadId,
       inReplyTo: parsed.inReplyTo,
-      from: parsed.from,
-      to: parsed.to,
-      cc: parsed.cc,
-      textBody: parsed.textBody,
-      htmlBody: parsed.htmlBody,
-      blockedRemoteImages: parsed.blockedRemoteImages,
-      filename: emlFilename(subject),
-      contentType: 'message/rfc822',
-      content: source,
-      attachments: parsed.attachments,
-      searchText: [parsed.searchText, ...parsed.attachments.map((attachment) => attachment.filename ?? '')].join(' '),
-    },
+    }),
     fields,
     links,
   );

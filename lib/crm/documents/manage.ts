@@ -42,6 +42,8 @@ export async function updateDocument(
       .set({
         subject,
         documentDate,
+        // E-mail in or out can be corrected; an archived file stays a file.
+        ...(fields.kind && document.kind !== 'file' ? { kind: fields.kind } : {}),
         ourReference: fields.ourReference,
         yourReference: fields.yourReference,
         visibility: fields.visibility,

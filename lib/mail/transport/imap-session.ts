@@ -291,19 +291,23 @@ export class ImapSession {
     return [...result].sort((a, b) => a - b);
   }
 
+  /** EXAMINEs a folder; false when it is gone or its UIDs no longer mean what `uidValidity` said. */
+  private async openForReading(path: string, uidValidity: number): Promise<boolean> {
+    try {
+      return (await this.open(path)).uidValidity === uidValidity;
+    } catch (error) {
+      // A NO to EXAMINE: the folder was deleted or renamed. Anything else is a connection problem.
+      if ((error as { responseStatus?: unknown }).responseStatus === 'NO') return false;
+      throw error;
+    }
+  }
+
   /**
    * The complete message as the server holds it, byte for byte (BODY.PEEK[], so it stays unseen).
    * Null when the folder is gone, its UIDVALIDITY is no longer `uidValidity`, or the UID is.
    */
   async downloadSource(path: string, uidValidity: number, uid: number): Promise<Buffer<ArrayBuffer> | null> {
-    let folder: OpenedFolder;
-    try {
-      folder = await this.open(path);
-    } catch (error) {
-      if ((error as { responseStatus?: unknown }).responseStatus === 'NO') return null;
-      throw error;
-    }
-    if (folder.uidValidity !== uidValidity) return null;
+    if (!(await this.openForReading(path, uidValidity))) return null;
     const message = await this.client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
     if (!message || !message.source) return null;
     return Buffer.from(message.source);
@@ -316,15 +320,7 @@ export class ImapSession {
    * its UIDVALIDITY is no longer `uidValidity` (the UID now means nothing), or the message or part is.
    */
   async downloadPart(path: string, uidValidity: number, uid: number, part: string): Promise<Buffer<ArrayBuffer> | null> {
-    let folder: OpenedFolder;
-    try {
-      folder = await this.open(path);
-    } catch (error) {
-      // A NO to EXAMINE: the folder was deleted or renamed. Anything else is a connection problem.
-      if ((error as { responseStatus?: unknown }).responseStatus === 'NO') return null;
-      throw error;
-    }
-    if (folder.uidValidity !== uidValidity) return null;
+    if (!(await this.openForReading(path, uidValidity))) return null;
     // Every chunk is a round trip: ImapFlow's 64 kB default would take hundreds for a 20 MB file.
     const download = await this.client.download(String(uid), part, { uid: true, decodeText: false, chunkSize: 1024 * 1024 });
     if (!download.content) return null;

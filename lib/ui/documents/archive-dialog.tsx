@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import { archiveAttachmentAction, archiveMessagesAction, suggestArchiveAction } from '@/lib/crm/documents/actions';
 import { documentHref, type ArchiveProposal, type LinkSuggestion } from '@/lib/crm/documents/client';
 import { RecordPicker } from '@/lib/ui/crm/record-picker';
+import { DialogButtons, DocumentFields } from './document-fields';
 
 export type ArchiveTarget = { messageIds: string[] } | { attachmentId: string; messageId: string; filename: string };
 
@@ -199,75 +200,20 @@ export function ArchiveDialog({ target, onClose }: { target: ArchiveTarget; onCl
                 <RecordPicker kind="sale" name="saleIds" label={t('recordKinds.sale')} multiple initial={[]} />
               </div>
             </details>
-            <DocumentFields proposal={proposal} single={single} forAttachment={'attachmentId' in target} />
+            <DocumentFields
+              values={{ subject: 'attachmentId' in target ? '' : proposal.subject, date: proposal.date, kind: 'attachmentId' in target ? null : proposal.kind }}
+              subjectAndDate={single}
+              subjectPlaceholder={'attachmentId' in target ? t('subjectFromFilename') : undefined}
+            />
             {error ? (
               <p role="alert" className="text-sm text-red-700">
                 {error}
               </p>
             ) : null}
-            <div className="flex flex-wrap justify-end gap-2">
-              <button type="button" onClick={close} className="min-h-10 rounded-md border border-slate-300 px-4 text-sm hover:bg-slate-100">
-                {t('cancel')}
-              </button>
-              <button type="submit" disabled={pending} data-testid="archive-submit" className="min-h-10 rounded-md bg-indigo-600 px-4 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50">
-                {pending ? t('archiving') : t('archive')}
-              </button>
-            </div>
+            <DialogButtons onCancel={close} pending={pending} submitLabel={pending ? t('archiving') : t('archive')} submitTestId="archive-submit" />
           </form>
         )}
       </div>
     </dialog>
-  );
-}
-
-/** Kind, subject, date, references, visibility, completed: SuperOffice's document fields. */
-function DocumentFields({ proposal, single, forAttachment }: { proposal: ArchiveProposal; single: boolean; forAttachment: boolean }) {
-  const t = useTranslations('documents');
-  const field = 'w-full rounded-md border border-slate-300 px-3 py-2 text-base';
-  return (
-    <div className="grid gap-3 sm:grid-cols-2">
-      {forAttachment ? null : (
-        <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
-          {t('kind')}
-          <select name="kind" defaultValue={proposal.kind} className={field}>
-            <option value="email_in">{t('kinds.email_in')}</option>
-            <option value="email_out">{t('kinds.email_out')}</option>
-          </select>
-        </label>
-      )}
-      {single ? (
-        <>
-          <label className="flex flex-col gap-1 text-sm font-medium text-slate-700 sm:col-span-2">
-            {t('subject')}
-            <input name="subject" defaultValue={forAttachment ? '' : proposal.subject} placeholder={forAttachment ? t('subjectFromFilename') : undefined} className={field} />
-          </label>
-          <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
-            {t('date')}
-            <input type="date" name="date" defaultValue={proposal.date} className={field} />
-          </label>
-        </>
-      ) : null}
-      <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
-        {t('ourReference')}
-        <input name="ourReference" className={field} maxLength={200} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
-        {t('yourReference')}
-        <input name="yourReference" className={field} maxLength={200} />
-      </label>
-      <fieldset className="flex flex-col gap-1 text-sm">
-        <legend className="font-medium text-slate-700">{t('visibleFor')}</legend>
-        <label className="flex min-h-8 items-center gap-2">
-          <input type="radio" name="visibility" value="everyone" defaultChecked /> {t('visibility.everyone')}
-        </label>
-        <label className="flex min-h-8 items-center gap-2">
-          <input type="radio" name="visibility" value="only_me" /> {t('visibility.only_me')}
-        </label>
-      </fieldset>
-      <label className="flex min-h-10 items-center gap-2 text-sm text-slate-700">
-        <input type="hidden" name="completed" value="false" />
-        <input type="checkbox" name="completed" value="true" defaultChecked className="h-4 w-4" /> {t('completed')}
-      </label>
-    </div>
   );
 }

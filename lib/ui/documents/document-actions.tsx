@@ -5,6 +5,7 @@ import { useTranslations } from 'next-intl';
 import { useEffect, useRef, useState } from 'react';
 import { deleteDocumentAction, restoreDocumentAction, unlinkDocumentAction, updateDocumentAction } from '@/lib/crm/documents/actions';
 import { RecordPicker, type PickedRecord } from '@/lib/ui/crm/record-picker';
+import { DialogButtons, DocumentFields } from './document-fields';
 
 type RecordKind = 'company' | 'contact' | 'project' | 'sale';
 
@@ -104,7 +105,6 @@ export function EditDocumentButton({ document, links }: { document: EditableDocu
   useEffect(() => {
     if (open && dialog.current && !dialog.current.open) dialog.current.showModal();
   }, [open]);
-  const field = 'w-full rounded-md border border-slate-300 px-3 py-2 text-base';
   const linksOf = (kind: RecordKind) => links.filter((link) => link.kind === kind).map(({ id, label }) => ({ id, label }));
   return (
     <>
@@ -137,51 +137,17 @@ export function EditDocumentButton({ document, links }: { document: EditableDocu
               <RecordPicker kind="contact" name="contactIds" label={t('recordKinds.contact')} multiple initial={linksOf('contact')} />
               <RecordPicker kind="project" name="projectIds" label={t('recordKinds.project')} multiple initial={linksOf('project')} />
               <RecordPicker kind="sale" name="saleIds" label={t('recordKinds.sale')} multiple initial={linksOf('sale')} />
-              <label className="flex flex-col gap-1 text-sm font-medium text-slate-700 sm:col-span-2">
-                {t('subject')}
-                <input name="subject" defaultValue={document.subject} className={field} />
-              </label>
-              <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
-                {t('date')}
-                <input type="date" name="date" defaultValue={document.date} className={field} />
-              </label>
-              <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
-                {t('ourReference')}
-                <input name="ourReference" defaultValue={document.ourReference} className={field} maxLength={200} />
-              </label>
-              <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
-                {t('yourReference')}
-                <input name="yourReference" defaultValue={document.yourReference} className={field} maxLength={200} />
-              </label>
-              {document.canChangeVisibility ? (
-                <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
-                  {t('visibleFor')}
-                  <select name="visibility" defaultValue={document.visibility} className={field}>
-                    <option value="everyone">{t('visibility.everyone')}</option>
-                    <option value="only_me">{t('visibility.only_me')}</option>
-                  </select>
-                </label>
-              ) : (
-                <input type="hidden" name="visibility" value={document.visibility} />
-              )}
-              <label className="flex min-h-10 items-center gap-2 text-sm text-slate-700">
-                <input type="hidden" name="completed" value="false" />
-                <input type="checkbox" name="completed" value="true" defaultChecked={document.completed} className="h-4 w-4" /> {t('completed')}
-              </label>
             </div>
+            <DocumentFields
+              values={{ ...document, kind: document.kind === 'file' ? null : document.kind }}
+              canChangeVisibility={document.canChangeVisibility}
+            />
             {error ? (
               <p role="alert" className="text-sm text-red-700">
                 {error}
               </p>
             ) : null}
-            <div className="flex flex-wrap justify-end gap-2">
-              <button type="button" onClick={() => dialog.current?.close()} className="min-h-10 rounded-md border border-slate-300 px-4 text-sm hover:bg-slate-100">
-                {t('cancel')}
-              </button>
-              <button type="submit" disabled={pending} className="min-h-10 rounded-md bg-indigo-600 px-4 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50">
-                {t('save')}
-              </button>
-            </div>
+            <DialogButtons onCancel={() => dialog.current?.close()} pending={pending} submitLabel={t('save')} />
           </form>
         </dialog>
       ) : null}
