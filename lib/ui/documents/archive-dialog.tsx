@@ -98,7 +98,7 @@ export function ArchiveDialog({ target, onClose }: { target: ArchiveTarget; onCl
       onClose={onClose}
       aria-labelledby="archive-title"
       data-testid="archive-dialog"
-      className="w-[min(42rem,calc(100vw-1rem))] max-h-[calc(100dvh-1rem)] rounded-lg p-0 backdrop:bg-slate-900/40"
+      className="m-auto max-h-[calc(100dvh-1rem)] w-[min(42rem,calc(100vw-1rem))] overflow-y-auto rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
     >
       <div className="flex flex-col gap-4 p-4 sm:p-5">
         <h2 id="archive-title" className="text-lg font-semibold">

@@ -112,7 +112,7 @@ export function EditDocumentButton({ document, links }: { document: EditableDocu
         {t('changeLinks')}
       </button>
       {open ? (
-        <dialog ref={dialog} onClose={() => setOpen(false)} aria-labelledby="edit-document-title" className="w-[min(42rem,calc(100vw-1rem))] max-h-[calc(100dvh-1rem)] rounded-lg p-0 backdrop:bg-slate-900/40">
+        <dialog ref={dialog} onClose={() => setOpen(false)} aria-labelledby="edit-document-title" className="m-auto max-h-[calc(100dvh-1rem)] w-[min(42rem,calc(100vw-1rem))] overflow-y-auto rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
           <form
             className="flex flex-col gap-4 p-4 sm:p-5"
             onSubmit={async (event) => {
