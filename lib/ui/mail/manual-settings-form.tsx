@@ -21,6 +21,7 @@ function ServerFields({
   values,
   problem,
   help,
+  providerName,
   mode,
   typedPassword,
   fieldError,
@@ -29,6 +30,7 @@ function ServerFields({
   values: ManualFormValues['imap'];
   problem?: ServerProblem;
   help?: ProviderHelp;
+  providerName?: string;
   mode: Props['mode'];
   typedPassword?: string;
   fieldError: (name: string) => string | undefined;
@@ -41,7 +43,7 @@ function ServerFields({
       aria-invalid={problem ? true : undefined}
     >
       <legend className="px-1 font-medium">{t(`${protocol}Legend`)}</legend>
-      {problem ? <ServerProblemMessage problem={problem} protocol={protocol} server={values.server} help={help} /> : null}
+      {problem ? <ServerProblemMessage problem={problem} protocol={protocol} server={values.server} help={help} providerName={providerName} /> : null}
       <Field
         label={t(`${protocol}Server`)}
         name={`${protocol}Server`}
@@ -101,8 +103,8 @@ export function ManualSettingsForm({ initial, mode, typedPassword, initialOutcom
         <Field label={t('displayName')} name="displayName" defaultValue={values.displayName} autoComplete="name" error={fieldError('displayName')} />
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
-        <ServerFields protocol="imap" values={values.imap} problem={failed?.imapProblem} help={help} mode={mode} typedPassword={typedPassword} fieldError={fieldError} />
-        <ServerFields protocol="smtp" values={values.smtp} problem={failed?.smtpProblem} help={help} mode={mode} typedPassword={typedPassword} fieldError={fieldError} />
+        <ServerFields protocol="imap" values={values.imap} problem={failed?.imapProblem} help={help} providerName={failed?.provider?.name} mode={mode} typedPassword={typedPassword} fieldError={fieldError} />
+        <ServerFields protocol="smtp" values={values.smtp} problem={failed?.smtpProblem} help={help} providerName={failed?.provider?.name} mode={mode} typedPassword={typedPassword} fieldError={fieldError} />
       </div>
       <div>
         <SubmitButton pending={pending} pendingLabel={t('verifying')}>
