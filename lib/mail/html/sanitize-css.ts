@@ -39,6 +39,11 @@ const SAFE_ASCII_CSS_VALUE = /^[A-Za-z0-9\s#%.,+\-*/()'"_]*$/;
 const CSS_NAME_CHARACTER = /[\p{L}\p{N}_-]/u;
 const SAFE_CSS_SELECTOR = /^[\p{L}\p{N}\s_\-.#,:>+~*()[\]="'|^$]+$/u;
 const SAFE_CSS_CONDITION = /^[\p{L}\p{N}\s_\-.,:()]*$/u;
+/**
+ * "url(" starts a URL token wherever it stands, also in a selector, and that token swallows braces up
+ * to its ")": the browser would then read the rules after it differently from how they were checked.
+ */
+const URL_TOKEN = /url\s*\(/i;
 const REMOTE_REFERENCE_IN_CSS = /(?:https?:)?\/\/|@import/i;
 
 export interface SanitizedCss {
@@ -201,7 +206,7 @@ function sanitizeRuleList(cssText: string, depth: number): SanitizedCss {
       }
       continue;
     }
-    if (prelude === '' || !SAFE_CSS_SELECTOR.test(prelude) || !quotesAreBalanced(prelude)) continue;
+    if (prelude === '' || !SAFE_CSS_SELECTOR.test(prelude) || !quotesAreBalanced(prelude) || URL_TOKEN.test(prelude)) continue;
     const declarations = sanitizeDeclarations(statement.block);
     blockedRemote ||= declarations.blockedRemote;
     if (declarations.css !== '') kept.push(`${prelude}{${declarations.css}}`);

@@ -11,12 +11,20 @@ import { SANITIZER_VERSION } from './version';
 // a sanitizer fix only when SANITIZER_VERSION moves (the reprocessing looks for older versions). This
 // pins the output for a fixed corpus to the version: change the output, and this fails until the
 // version is bumped and the new fingerprint recorded below.
-const RECORDED = { version: 1, sha256: '16c7d90826ae1e9be8890345b761937c2865467bbf8224e69b13914f00ac394c' };
+const RECORDED = { version: 2, sha256: '315d7a7900ab1bdba4ea66f80bac49d75c19c06674205c02c386d8ee295132dc' };
 
 const mimeCorpus = path.resolve(import.meta.dirname, '../../../tests/fixtures/mime');
 
 function corpus(): string[] {
-  const inputs = [...dompurifyPayloads, ...h5scVectors].map((payload) => payload.html);
+  // Inputs whose output a version changed, beyond what the corpora below happen to contain.
+  const changedByVersion = [
+    // 2: the body colour wrapper closes an open <p> first.
+    '<p>Hi<body bgcolor="red">there',
+    // 2: a carriage return is written as &#13;; a selector with "url(" drops its rule.
+    '<p title="a&#13;b">one&#13;two</p>',
+    '<style>p url( .x {color: red} .y {color: blue}</style><p>x</p>',
+  ];
+  const inputs = [...changedByVersion, ...[...dompurifyPayloads, ...h5scVectors].map((payload) => payload.html)];
   const walk = (directory: string) => {
     for (const entry of fs.readdirSync(directory, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(directory, entry.name);
