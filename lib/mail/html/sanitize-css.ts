@@ -44,6 +44,11 @@ const SAFE_CSS_CONDITION = /^[\p{L}\p{N}\s_\-.,:()]*$/u;
  * to its ")": the browser would then read the rules after it differently from how they were checked.
  */
 const URL_TOKEN = /url\s*\(/i;
+/**
+ * In a selector or condition "javascript:" is only an invalid pseudo-class, which the browser drops;
+ * no real sheet has one, and keeping it out means no script scheme appears anywhere in the output.
+ */
+const SCRIPT_SCHEME = /(?:java|vb)script:/i;
 const REMOTE_REFERENCE_IN_CSS = /(?:https?:)?\/\/|@import/i;
 
 export interface SanitizedCss {
@@ -197,7 +202,13 @@ function sanitizeRuleList(cssText: string, depth: number): SanitizedCss {
     if (prelude.startsWith('@')) {
       const conditional = /^@(media|supports)\b(.*)$/i.exec(prelude);
       const condition = conditional?.[2]?.trim() ?? '';
-      if (conditional && depth < MAX_CONDITIONAL_RULE_DEPTH && SAFE_CSS_CONDITION.test(condition) && usesOnlyAllowedCssConditionFunctions(condition)) {
+      if (
+        conditional &&
+        depth < MAX_CONDITIONAL_RULE_DEPTH &&
+        SAFE_CSS_CONDITION.test(condition) &&
+        !SCRIPT_SCHEME.test(condition) &&
+        usesOnlyAllowedCssConditionFunctions(condition)
+      ) {
         const inner = sanitizeRuleList(statement.block, depth + 1);
         blockedRemote ||= inner.blockedRemote;
         if (inner.css !== '') kept.push(`@${conditional[1]?.toLowerCase()} ${condition}{${inner.css}}`);
@@ -206,7 +217,7 @@ function sanitizeRuleList(cssText: string, depth: number): SanitizedCss {
       }
       continue;
     }
-    if (prelude === '' || !SAFE_CSS_SELECTOR.test(prelude) || !quotesAreBalanced(prelude) || URL_TOKEN.test(prelude)) continue;
+    if (prelude === '' || !SAFE_CSS_SELECTOR.test(prelude) || !quotesAreBalanced(prelude) || URL_TOKEN.test(prelude) || SCRIPT_SCHEME.test(prelude)) continue;
     const declarations = sanitizeDeclarations(statement.block);
     blockedRemote ||= declarations.blockedRemote;
     if (declarations.css !== '') kept.push(`${prelude}{${declarations.css}}`);

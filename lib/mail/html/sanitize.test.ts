@@ -150,6 +150,12 @@ describe('newsletter markup', () => {
     expect(sanitizeMailHtml('<style>.y {color: blue}</style>').html).toBe('<style>.y{color: blue}</style>');
   });
 
+  it('drops style rules whose selector or condition names a script scheme (found by fuzzing)', () => {
+    expect(sanitizeMailHtml('<style>a:javascript: p {color: red} @media javascript:x {p {color: red}} .y {color: blue}</style>').html).toBe(
+      '<style>.y{color: blue}</style>',
+    );
+  });
+
   it('drops links to anything but web, mailto and tel', () => {
     expect(sanitizeMailHtml('<a href="/settings">a</a><a href="#top">b</a><a href="ftp://x.example/">c</a><a href="file:///etc/passwd">d</a>').html).toBe(
       '<a>a</a><a>b</a><a>c</a><a>d</a>',

@@ -12,11 +12,11 @@ import { parseMessage } from './parse';
 // tests/harness/fuzz.ts for the short run in `npm test` and `npm run fuzz`).
 
 /**
- * Far above what any input of up to 1 MB takes (tens of milliseconds; measured: the slowest
- * stretched corpus message took about 0.3 s on a busy 2-core machine), far below what a parser that
- * went quadratic on one would take (minutes).
+ * Far above what any input of up to 1 MB takes (measured on a 2-core machine shared with other
+ * jobs: parsing about 40 ms, sanitizing HTML 0.1-0.5 s, CSS 0.3-1.7 s under load), far below what a
+ * parser that went quadratic on one would take (minutes). Shared by the three fuzz files.
  */
-const MAX_MS_PER_MEGABYTE = 5000;
+const MAX_MS_PER_MEGABYTE = 20_000;
 const MEGABYTE = 1024 * 1024;
 
 describe('the MIME parser under fuzzing', () => {
@@ -41,7 +41,7 @@ describe('the MIME parser under fuzzing', () => {
         const elapsed = performance.now() - started;
         expect(elapsed, `${source.length} bytes took ${Math.round(elapsed)} ms`).toBeLessThan(MAX_MS_PER_MEGABYTE);
       }),
-      fuzzParameters(6),
+      fuzzParameters(3),
     );
   });
 
