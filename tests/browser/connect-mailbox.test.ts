@@ -120,7 +120,7 @@ describe('connecting a mailbox in the Inbox', () => {
     // SMTP signs in with the same login, so it takes the IMAP password: no second field to fill.
     const smtp = page.getByTestId('smtp-settings');
     expect(await smtp.getByRole('checkbox', { name: 'Same password as for incoming mail (IMAP)' }).isChecked()).toBe(true);
-    expect(await smtp.getByLabel('Password').count()).toBe(0);
+    expect(await smtp.getByLabel('Password', { exact: true }).count()).toBe(0);
     await page.screenshot({ path: screenshotPath('reconnect'), fullPage: true });
     // A wrong password is tried on both servers, which both refuse it.
     await page.keyboard.type('not the password');
@@ -133,7 +133,7 @@ describe('connecting a mailbox in the Inbox', () => {
     await expectVisible(page.getByText('Saved. Both servers accepted the settings.'));
     // Separating them brings the SMTP password field back.
     await smtp.getByRole('checkbox', { name: 'Same password as for incoming mail (IMAP)' }).uncheck();
-    await expectVisible(smtp.getByLabel('Password'));
+    await expectVisible(smtp.getByLabel('Password', { exact: true }));
   });
 
   it('fits a phone: no sideways scrolling on the account pages', async () => {
