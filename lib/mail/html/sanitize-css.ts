@@ -44,6 +44,7 @@ const SAFE_CSS_CONDITION = /^[\p{L}\p{N}\s_\-.,:()]*$/u;
  * to its ")": the browser would then read the rules after it differently from how they were checked.
  */
 const URL_TOKEN = /url\s*\(/i;
+const BINDING_WORDS = /-moz-binding|behavior/i;
 /**
  * In a selector or condition "javascript:" is only an invalid pseudo-class, which the browser drops;
  * no real sheet has one, and keeping it out means no script scheme appears anywhere in the output.
@@ -150,6 +151,9 @@ function sanitizeDeclaration(declaration: string): string | null {
   if (value === '' || !isAllowedCssProperty(property)) return null;
   const safeCharacters = SAFE_ASCII_CSS_VALUE.test(value) || SAFE_CSS_VALUE.test(value);
   if (!safeCharacters || !quotesAreBalanced(value) || !usesOnlyAllowedFunctions(value)) return null;
+  // Only a name in a value, never the old IE/Firefox script hooks themselves; but no real style needs
+  // the words, and with them gone no binding or behavior appears anywhere in the output.
+  if (BINDING_WORDS.test(value)) return null;
   // Positioning outside the normal flow could lay a fake UI over the message (or over nothing).
   if (property === 'position' && !/^(?:static|relative)$/i.test(value)) return null;
   return `${property}: ${value}${important ? ' !important' : ''}`;

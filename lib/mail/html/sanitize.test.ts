@@ -150,6 +150,10 @@ describe('newsletter markup', () => {
     expect(sanitizeMailHtml('<style>.y {color: blue}</style>').html).toBe('<style>.y{color: blue}</style>');
   });
 
+  it('drops a declaration whose value names -moz-binding or behavior (found by fuzzing)', () => {
+    expect(sanitizeMailHtml('<p style="width: 0purl-moz-binding kFor; color: red">x</p>').html).toBe('<p style="color: red">x</p>');
+  });
+
   it('drops style rules whose selector or condition names a script scheme (found by fuzzing)', () => {
     expect(sanitizeMailHtml('<style>a:javascript: p {color: red} @media javascript:x {p {color: red}} .y {color: blue}</style>').html).toBe(
       '<style>.y{color: blue}</style>',
