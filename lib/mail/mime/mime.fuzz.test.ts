@@ -112,8 +112,14 @@ function compose(mail: ConstructorParameters<typeof MailComposer>[0]): Promise<B
   return new Promise((resolve, reject) => new MailComposer(mail).compile().build((error, message) => (error ? reject(error) : resolve(message))));
 }
 
+/** mailparser is the reference, not the subject: where it takes long or never settles, it did not succeed. */
+const MAILPARSER_LIMIT_MS = 10_000;
+
 async function mailparserView(source: Buffer) {
-  const mail = await simpleParser(source, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, keepCidLinks: true }).catch(() => null);
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), MAILPARSER_LIMIT_MS)));
+  const parsing = simpleParser(source, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, keepCidLinks: true }).catch(() => null);
+  const mail = await Promise.race([parsing, gaveUp]).finally(() => clearTimeout(timer));
   if (mail === null) return null;
   const withoutNul = (value: string) => value.replaceAll('\u0000', '');
   const addresses = (header: AddressObject | AddressObject[] | undefined): MailAddressEntry[] => {
