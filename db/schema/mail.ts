@@ -155,6 +155,14 @@ export const mailMessages = pgTable(
     /** The message as received, kept only when parsing failed, so nothing is lost. */
     rawSource: bytea('raw_source'),
     search: tsvector('search'),
+    /**
+     * SANITIZER_VERSION (lib/mail/html) and TOKENIZER_VERSION (lib/search) that produced the stored
+     * HTML, text and search words. The source is not kept, so when either moves on, `npm run
+     * mail:reprocess` (and the import pass, a few at a time) fetches older messages again and
+     * re-prepares them. 0: stored before versions were recorded.
+     */
+    sanitizerVersion: integer('sanitizer_version').notNull().default(0),
+    tokenizerVersion: integer('tokenizer_version').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
@@ -169,6 +177,9 @@ export const mailMessages = pgTable(
     index('mail_messages_account_thread_idx').on(table.accountId, table.threadId),
     index('mail_messages_account_message_id_idx').on(table.accountId, table.messageId),
     index('mail_messages_search_idx').using('gin', table.search),
+    // Reprocessing: a folder's messages prepared by older versions, in (versions, uid) order, found
+    // by one range scan that starts after the last one handled and costs nothing when none are left.
+    index('mail_messages_folder_versions_idx').on(table.folderId, table.sanitizerVersion, table.tokenizerVersion, table.uid),
   ],
 );
 

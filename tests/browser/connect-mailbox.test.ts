@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { updatePreferences } from '@/lib/preferences/service';
@@ -94,16 +95,45 @@ describe('connecting a mailbox in the Inbox', () => {
     await page.goto(`${app.baseUrl}/settings/email`);
     await page.getByText('Edit account settings').click();
     const form = page.getByTestId('manual-settings-form');
+    expect(await page.getByTestId('imap-settings').getByLabel('Password').getAttribute('placeholder')).toBe('Unchanged');
     for (const [protocol, port] of [['imap', servers.imapTlsPort], ['smtp', servers.smtpTlsPort]] as const) {
       const section = page.getByTestId(`${protocol}-settings`);
-      expect(await section.getByLabel('Password').getAttribute('placeholder')).toBe('Unchanged');
       await section.getByLabel(/server$/).fill(`${servers.host}:${port}`);
-      await section.getByRole('checkbox').check();
+      await section.getByRole('checkbox', { name: /Use SSL/ }).check();
     }
     await form.getByRole('button', { name: 'Check and save' }).click();
     await expectVisible(page.getByText('Saved. Both servers accepted the settings.'));
     await page.reload();
     expect(await page.getByTestId('imap-summary').textContent()).toContain(`${servers.imapTlsPort} · SSL`);
+  });
+
+  it('Reconnect opens the account editor with the password focused, and one password serves both servers', async () => {
+    // As after the server refused the saved password: the Inbox shows the Reconnect banner.
+    await app.db.execute(sql`update mail_accounts set status = 'auth_failed'`);
+    await page.goto(`${app.baseUrl}/inbox`);
+    await page.getByRole('link', { name: 'Reconnect' }).click();
+    await page.waitForURL(/\/settings\/email\?reconnect=1/);
+    await expectVisible(page.getByText('The mail server stopped accepting the saved password.', { exact: false }));
+    const imapPassword = page.getByTestId('imap-settings').getByLabel('Password');
+    await expectVisible(imapPassword);
+    await page.waitForFunction(() => document.activeElement?.id === 'imap-password');
+    // SMTP signs in with the same login, so it takes the IMAP password: no second field to fill.
+    const smtp = page.getByTestId('smtp-settings');
+    expect(await smtp.getByRole('checkbox', { name: 'Same password as for incoming mail (IMAP)' }).isChecked()).toBe(true);
+    expect(await smtp.getByLabel('Password', { exact: true }).count()).toBe(0);
+    await page.screenshot({ path: screenshotPath('reconnect'), fullPage: true });
+    // A wrong password is tried on both servers, which both refuse it.
+    await page.keyboard.type('not the password');
+    await page.getByTestId('manual-settings-form').getByRole('button', { name: 'Check and save' }).click();
+    await expectVisible(page.getByText('IMAP: wrong user name or password.'));
+    await expectVisible(page.getByText('SMTP: wrong user name or password.'));
+    // The right one, typed once, reconnects.
+    await imapPassword.fill(alice.password);
+    await page.getByTestId('manual-settings-form').getByRole('button', { name: 'Check and save' }).click();
+    await expectVisible(page.getByText('Saved. Both servers accepted the settings.'));
+    // Separating them brings the SMTP password field back.
+    await smtp.getByRole('checkbox', { name: 'Same password as for incoming mail (IMAP)' }).uncheck();
+    await expectVisible(smtp.getByLabel('Password', { exact: true }));
   });
 
   it('fits a phone: no sideways scrolling on the account pages', async () => {

@@ -121,6 +121,31 @@ describe('connecting a mailbox on real Dovecot and Postfix', () => {
     expect(await getMailAccount(handle.db, user.id)).toMatchObject({ settingsSource: 'autoconfig', imapTls: 'implicit', smtpTls: 'starttls' });
   });
 
+  it('says the provider was recognised and its server not reached, not "check the spelling", when detected servers cannot be reached', async () => {
+    // As someone@gmail.com without a network: the settings come from detection, and the host does not resolve.
+    const autoconfig = `<?xml version="1.0"?>
+      <clientConfig version="1.1"><emailProvider id="offline.test"><domain>offline.test</domain>
+        <displayName>Offline Mail</displayName>
+        <incomingServer type="imap"><hostname>imap.offline.invalid</hostname><port>993</port><socketType>SSL</socketType><username>%EMAILADDRESS%</username></incomingServer>
+        <outgoingServer type="smtp"><hostname>smtp.offline.invalid</hostname><port>465</port><socketType>SSL</socketType><username>%EMAILADDRESS%</username></outgoingServer>
+      </emailProvider></clientConfig>`;
+    const deps: AutodetectDeps = {
+      fetchText: async (url) => (url.startsWith('https://autoconfig.offline.test/') ? autoconfig : null),
+      resolveSrv: async () => [],
+      resolveMx: async () => [],
+      probePort: async () => false,
+    };
+    const outcome = await connectWithAutodetect(handle.db, user.id, { emailAddress: 'someone@offline.test', password: 'x', displayName: '' }, deps);
+    expect(outcome).toMatchObject({
+      connected: false,
+      reason: 'verification_failed',
+      imapProblem: { code: 'provider_unreachable' },
+      smtpProblem: { code: 'provider_unreachable' },
+      // An autoconfig document's own name is not trusted for display: the domain stands for the provider.
+      provider: { name: 'offline.test' },
+    });
+  });
+
   it('offers the manual form, prefilled, when no method recognises the provider', async () => {
     const nothing: AutodetectDeps = { fetchText: async () => null, resolveSrv: async () => [], resolveMx: async () => [], probePort: async () => false };
     const outcome = await connectWithAutodetect(handle.db, user.id, { emailAddress: 'someone@unknown-provider.test', password: 'x', displayName: '' }, nothing);

@@ -35,7 +35,9 @@ const manualSchema = z.object({
   imapSsl: checkbox,
   smtpServer: server,
   smtpUsername: username,
-  smtpPassword: password,
+  smtpPassword: password.optional().default(''),
+  /** The form's "same password as IMAP" (the SMTP password field is then not sent). */
+  smtpPasswordSameAsImap: checkbox,
   smtpSsl: checkbox,
 });
 
@@ -44,7 +46,12 @@ function toManualInput(input: z.output<typeof manualSchema>): ManualConnectInput
     emailAddress: input.emailAddress,
     displayName: input.displayName,
     imap: { server: input.imapServer, username: input.imapUsername, password: input.imapPassword, ssl: input.imapSsl },
-    smtp: { server: input.smtpServer, username: input.smtpUsername, password: input.smtpPassword, ssl: input.smtpSsl },
+    smtp: {
+      server: input.smtpServer,
+      username: input.smtpUsername,
+      password: input.smtpPasswordSameAsImap ? input.imapPassword : input.smtpPassword,
+      ssl: input.smtpSsl,
+    },
   };
 }
 

@@ -10,7 +10,8 @@ import { verifyImap, verifySmtp } from './verify';
 
 /** Why one half (IMAP or SMTP) could not be used; `code` picks the translated text, `serverAlert` is shown verbatim. */
 export interface ServerProblem {
-  code: MailErrorCode | 'host_refused' | 'invalid_server';
+  /** 'provider_unreachable': the servers came from detecting the provider (the user typed none), and could not be reached. */
+  code: MailErrorCode | 'host_refused' | 'invalid_server' | 'provider_unreachable';
   /** English detail for logs and for the user's admin. */
   detail: string;
   serverAlert?: string;
@@ -150,7 +151,7 @@ export async function connectWithAutodetect(
     };
   }
   const { imap, smtp } = detected;
-  return verifyAndSave(
+  const outcome = await verifyAndSave(
     db,
     userId,
     {
@@ -162,6 +163,29 @@ export async function connectWithAutodetect(
     },
     detected.provider,
   );
+  return outcome.connected ? outcome : asDetectedServersUnreachable(outcome, detected.provider?.name ?? input.emailAddress.split('@')[1] ?? '');
+}
+
+/** Failures that mean "no network to that server" rather than anything about the settings. */
+const UNREACHABLE_CODES: ReadonlySet<ServerProblem['code']> = new Set(['host_not_found', 'host_unreachable']);
+
+/**
+ * "imap.gmail.com was not found, check the spelling" blames a name the user never typed: when the
+ * servers were detected and cannot be reached (no network, DNS down), say that the provider was
+ * recognised and its server could not be reached.
+ */
+function asDetectedServersUnreachable(outcome: Extract<ConnectOutcome, { connected: false }>, providerName: string): ConnectOutcome {
+  const reword = (problem: ServerProblem | undefined) =>
+    problem && UNREACHABLE_CODES.has(problem.code) ? { ...problem, code: 'provider_unreachable' as const } : problem;
+  const imapProblem = reword(outcome.imapProblem);
+  const smtpProblem = reword(outcome.smtpProblem);
+  if (imapProblem === outcome.imapProblem && smtpProblem === outcome.smtpProblem) return outcome;
+  return {
+    ...outcome,
+    ...(imapProblem ? { imapProblem } : {}),
+    ...(smtpProblem ? { smtpProblem } : {}),
+    provider: outcome.provider ?? { name: providerName },
+  };
 }
 
 export class ManualSettingsError extends Error {

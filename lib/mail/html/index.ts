@@ -3,3 +3,4 @@
 export { sanitizeMailHtml, type SanitizedMailHtml, type SanitizeMailHtmlOptions } from './sanitize';
 export { attachmentImageSource, mailFrameDocument, revealRemoteImages } from './render';
 export { htmlToPlainText } from './text';
+export { SANITIZER_VERSION } from './version';

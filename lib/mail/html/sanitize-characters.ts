@@ -33,6 +33,9 @@ const ESCAPES: Readonly<Record<string, string>> = {
   '>': '&gt;',
   '"': '&quot;',
   '\u00a0': '&nbsp;',
+  // A literal CR (from "&#13;") would reach the browser as LF: its input stream turns every CR into
+  // one. Written as a reference it stays what the sanitizer read, so sanitizing again changes nothing.
+  '\r': '&#13;',
 };
 
 function escapeCharacter(character: string): string {
@@ -45,13 +48,13 @@ function escapeCharacter(character: string): string {
  * needs no escaping, and a few vectorized includes() find that out faster than one regex test.
  */
 export function escapeText(text: string): string {
-  if (!text.includes('&') && !text.includes('<') && !text.includes('>') && !text.includes('\u00a0')) return text;
-  return text.replace(/[&<>\u00a0]/g, escapeCharacter);
+  if (!text.includes('&') && !text.includes('<') && !text.includes('>') && !text.includes('\u00a0') && !text.includes('\r')) return text;
+  return text.replace(/[&<>\u00a0\r]/g, escapeCharacter);
 }
 
 export function escapeAttribute(value: string): string {
-  if (!value.includes('&') && !value.includes('<') && !value.includes('>') && !value.includes('"') && !value.includes('\u00a0')) {
+  if (!value.includes('&') && !value.includes('<') && !value.includes('>') && !value.includes('"') && !value.includes('\u00a0') && !value.includes('\r')) {
     return value;
   }
-  return value.replace(/[&<>"\u00a0]/g, escapeCharacter);
+  return value.replace(/[&<>"\u00a0\r]/g, escapeCharacter);
 }

@@ -39,6 +39,17 @@ const SAFE_ASCII_CSS_VALUE = /^[A-Za-z0-9\s#%.,+\-*/()'"_]*$/;
 const CSS_NAME_CHARACTER = /[\p{L}\p{N}_-]/u;
 const SAFE_CSS_SELECTOR = /^[\p{L}\p{N}\s_\-.#,:>+~*()[\]="'|^$]+$/u;
 const SAFE_CSS_CONDITION = /^[\p{L}\p{N}\s_\-.,:()]*$/u;
+/**
+ * "url(" starts a URL token wherever it stands, also in a selector, and that token swallows braces up
+ * to its ")": the browser would then read the rules after it differently from how they were checked.
+ */
+const URL_TOKEN = /url\s*\(/i;
+const BINDING_WORDS = /-moz-binding|behavior/i;
+/**
+ * In a selector or condition "javascript:" is only an invalid pseudo-class, which the browser drops;
+ * no real sheet has one, and keeping it out means no script scheme appears anywhere in the output.
+ */
+const SCRIPT_SCHEME = /(?:java|vb)script:/i;
 const REMOTE_REFERENCE_IN_CSS = /(?:https?:)?\/\/|@import/i;
 
 export interface SanitizedCss {
@@ -140,6 +151,9 @@ function sanitizeDeclaration(declaration: string): string | null {
   if (value === '' || !isAllowedCssProperty(property)) return null;
   const safeCharacters = SAFE_ASCII_CSS_VALUE.test(value) || SAFE_CSS_VALUE.test(value);
   if (!safeCharacters || !quotesAreBalanced(value) || !usesOnlyAllowedFunctions(value)) return null;
+  // Only a name in a value, never the old IE/Firefox script hooks themselves; but no real style needs
+  // the words, and with them gone no binding or behavior appears anywhere in the output.
+  if (BINDING_WORDS.test(value)) return null;
   // Positioning outside the normal flow could lay a fake UI over the message (or over nothing).
   if (property === 'position' && !/^(?:static|relative)$/i.test(value)) return null;
   return `${property}: ${value}${important ? ' !important' : ''}`;
@@ -192,7 +206,13 @@ function sanitizeRuleList(cssText: string, depth: number): SanitizedCss {
     if (prelude.startsWith('@')) {
       const conditional = /^@(media|supports)\b(.*)$/i.exec(prelude);
       const condition = conditional?.[2]?.trim() ?? '';
-      if (conditional && depth < MAX_CONDITIONAL_RULE_DEPTH && SAFE_CSS_CONDITION.test(condition) && usesOnlyAllowedCssConditionFunctions(condition)) {
+      if (
+        conditional &&
+        depth < MAX_CONDITIONAL_RULE_DEPTH &&
+        SAFE_CSS_CONDITION.test(condition) &&
+        !SCRIPT_SCHEME.test(condition) &&
+        usesOnlyAllowedCssConditionFunctions(condition)
+      ) {
         const inner = sanitizeRuleList(statement.block, depth + 1);
         blockedRemote ||= inner.blockedRemote;
         if (inner.css !== '') kept.push(`@${conditional[1]?.toLowerCase()} ${condition}{${inner.css}}`);
@@ -201,7 +221,7 @@ function sanitizeRuleList(cssText: string, depth: number): SanitizedCss {
       }
       continue;
     }
-    if (prelude === '' || !SAFE_CSS_SELECTOR.test(prelude) || !quotesAreBalanced(prelude)) continue;
+    if (prelude === '' || !SAFE_CSS_SELECTOR.test(prelude) || !quotesAreBalanced(prelude) || URL_TOKEN.test(prelude) || SCRIPT_SCHEME.test(prelude)) continue;
     const declarations = sanitizeDeclarations(statement.block);
     blockedRemote ||= declarations.blockedRemote;
     if (declarations.css !== '') kept.push(`${prelude}{${declarations.css}}`);

@@ -2,7 +2,7 @@
 // looks a tag up in one map instead of asking every set.
 
 /** Elements kept as they are (with filtered attributes). Anything else loses its tag or is dropped. */
-const ALLOWED_ELEMENTS: ReadonlySet<string> = new Set([
+export const ALLOWED_ELEMENTS: ReadonlySet<string> = new Set([
   'a', 'abbr', 'address', 'article', 'aside', 'b', 'bdi', 'bdo', 'big', 'blockquote', 'br', 'caption',
   'center', 'cite', 'code', 'col', 'colgroup', 'dd', 'del', 'details', 'dfn', 'div', 'dl', 'dt', 'em',
   'figcaption', 'figure', 'font', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'i',

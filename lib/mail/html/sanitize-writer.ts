@@ -304,6 +304,9 @@ export class MailHtmlSanitizer implements TokenizerCallbacks {
     const wrapperStyle = declarations.length > 0 ? this.attributeSanitizer.styleAttribute(declarations.join(';')) : '';
     if (wrapperStyle === '') return;
 
+    // A <body> late in the markup (after a <p>, say): the wrapper is a <div>, which a browser would
+    // not nest in the open <p> but start after it; closing it here keeps the output as the browser reads it.
+    this.closeParagraphInScope();
     this.output += `<div${wrapperStyle}>`;
     this.openElements.pushBodyWrapper();
   }

@@ -131,6 +131,35 @@ describe('newsletter markup', () => {
     expect(sanitized).toMatchObject({ blockedRemoteImages: 0, hasRemoteContent: false });
   });
 
+  it('starts the body colour wrapper after an open paragraph, as a browser would (found by fuzzing)', () => {
+    const html = sanitizeMailHtml('<p>Hi<body bgcolor="red">there').html;
+    expect(html).toBe('<p>Hi</p><div style="background-color: red">there</div>');
+    // The browser reads it back as written, so sanitizing again changes nothing.
+    expect(sanitizeMailHtml(html).html).toBe(html);
+  });
+
+  it('writes a carriage return from a character reference as a reference, which a browser keeps (found by fuzzing)', () => {
+    const html = sanitizeMailHtml('<p title="a&#13;b">one&#13;two</p>').html;
+    expect(html).toBe('<p title="a&#13;b">one&#13;two</p>');
+    expect(sanitizeMailHtml(html).html).toBe(html);
+  });
+
+  it('drops a style rule whose selector holds "url(", which the browser reads as a URL swallowing the braces after it (found by fuzzing)', () => {
+    const html = sanitizeMailHtml('<style>p url( .x {color: red} .y {color: blue}</style><p>x</p>').html;
+    expect(html).not.toMatch(/url\(/i);
+    expect(sanitizeMailHtml('<style>.y {color: blue}</style>').html).toBe('<style>.y{color: blue}</style>');
+  });
+
+  it('drops a declaration whose value names -moz-binding or behavior (found by fuzzing)', () => {
+    expect(sanitizeMailHtml('<p style="width: 0purl-moz-binding kFor; color: red">x</p>').html).toBe('<p style="color: red">x</p>');
+  });
+
+  it('drops style rules whose selector or condition names a script scheme (found by fuzzing)', () => {
+    expect(sanitizeMailHtml('<style>a:javascript: p {color: red} @media javascript:x {p {color: red}} .y {color: blue}</style>').html).toBe(
+      '<style>.y{color: blue}</style>',
+    );
+  });
+
   it('drops links to anything but web, mailto and tel', () => {
     expect(sanitizeMailHtml('<a href="/settings">a</a><a href="#top">b</a><a href="ftp://x.example/">c</a><a href="file:///etc/passwd">d</a>').html).toBe(
       '<a>a</a><a>b</a><a>c</a><a>d</a>',

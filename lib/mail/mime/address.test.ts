@@ -46,6 +46,11 @@ describe('parseAddressList', () => {
     expect(parseAddressList('Mallory <=?utf-8?Q?a=40b?=@evil.example>')).toEqual([{ name: 'Mallory', address: '' }]);
   });
 
+  it('keeps an address whose "=?" starts no encoded word (found by fuzzing against mailparser)', () => {
+    expect(parseAddressList('=?a.a@a.aa')).toEqual([{ name: '', address: '=?a.a@a.aa' }]);
+    expect(parseAddressList('Bob <x=?y@example.com>')).toEqual([{ name: 'Bob', address: 'x=?y@example.com' }]);
+  });
+
   it('reads internationalised domains as Unicode', () => {
     expect(parseAddressList('x@xn--bcher-kva.example')).toEqual([{ name: '', address: 'x@bücher.example' }]);
   });

@@ -234,8 +234,9 @@ function joinWords(words: ReadonlyArray<Extract<Token, { kind: 'word' }>>): stri
 function cleanAddress(address: string): string {
   if (address.includes('=?')) {
     // RFC 2047 forbids encoded words in an address; accept one only if it decodes to a plain address.
+    // "=?" that starts no encoded word is just two characters a local part may hold ("x=?a@b.c").
     const decoded = decodeEncodedWords(address);
-    address = STRICT_ADDRESS.test(decoded) && !decoded.includes('=?') ? decoded : '';
+    if (decoded !== address) address = STRICT_ADDRESS.test(decoded) && !decoded.includes('=?') ? decoded : '';
   }
   const at = address.lastIndexOf('@');
   if (at !== -1 && address.includes('xn--', at)) {

@@ -15,7 +15,8 @@ import {
   type ListedFolderWithStatus,
 } from '@/lib/mail/transport';
 import { AccountFailure, outOfTime, type AccountContext, type PassContext } from './context';
-import { importFolder } from './folder-pass';
+import { importFolder, windowStartFor } from './folder-pass';
+import { reprocessDuringPass } from './reprocess';
 import { applyPendingOperations } from './write-back';
 import { consecutiveFailuresOf, LeaseLostError, releaseLease, withLease, type Lease } from './lease';
 import type { AccountImportSummary } from './pass';
@@ -42,6 +43,7 @@ export async function importAccount(context: PassContext, lease: Lease): Promise
     updated: 0,
     removed: 0,
     written: 0,
+    reprocessed: 0,
     errors: [],
     workRemaining: false,
     durationMs: 0,
@@ -58,6 +60,7 @@ export async function importAccount(context: PassContext, lease: Lease): Promise
     // it, for changes made while a long import ran.
     summary.written += await applyPendingOperations(accountContext);
     const progress = await importFolders(accountContext);
+    await reprocessSome(accountContext);
     summary.written += await applyPendingOperations(accountContext);
     await markAccountHealthy(context.db, account);
     await releaseLease(context.db, lease, {
@@ -84,7 +87,7 @@ export async function importAccount(context: PassContext, lease: Lease): Promise
   return finish();
 }
 
-async function openSession(account: MailAccount, options: ImapSessionOptions): Promise<ImapSession> {
+export async function openSession(account: MailAccount, options: ImapSessionOptions): Promise<ImapSession> {
   try {
     return await ImapSession.open(accountCredentials(account).imap, options);
   } catch (error) {
@@ -99,6 +102,29 @@ async function openSession(account: MailAccount, options: ImapSessionOptions): P
     const classified = classifyMailError(error, { protocol: 'imap', tls: account.imapTls, host: account.imapHost, port: account.imapPort });
     const isAuth = classified.code === 'auth_failed' || classified.code === 'app_password_required' || classified.code === 'imap_disabled';
     throw new AccountFailure(isAuth ? 'auth' : 'other', classified.message, { cause: error });
+  }
+}
+
+/**
+ * After a deploy that changed the sanitizer or the tokenizer, every pass re-prepares a few of the
+ * account's older messages (reprocess.ts), last and only when the import itself is caught up: new
+ * mail always comes first.
+ */
+async function reprocessSome(context: AccountContext): Promise<void> {
+  if (context.summary.workRemaining || outOfTime(context)) return;
+  try {
+    const counts = await reprocessDuringPass(context.db, context.lease, context.session, context.account, {
+      deadline: context.deadline,
+      stopSignal: context.stopSignal,
+      batchMessages: context.maxBatchMessages,
+      windowStart: windowStartFor(context.now, context.daysToDownload),
+    });
+    context.summary.reprocessed += counts.reprocessed;
+  } catch (error) {
+    if (error instanceof LeaseLostError) throw error;
+    if (!context.session.usable) throw new AccountFailure('other', `reprocessing: ${errorText(error)}`, { cause: error });
+    context.summary.errors.push(`reprocessing: ${errorText(error)}`);
+    log('warn', 'reprocessing mail failed', { accountId: context.account.id, error: errorText(error) });
   }
 }
 

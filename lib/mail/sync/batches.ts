@@ -41,8 +41,8 @@ export async function importInBatches(
     const oldest = preparing.shift()!;
     const prepared = await oldest.prepared;
     const messages = oldest.fetched.map((fetched, index): PreparedMessage => {
-      const { parsed, searchVector, unparsedSource } = prepared[index]!;
-      return { fetched: { ...fetched, source: unparsedSource ?? NO_SOURCE }, parsed, searchVector };
+      const { parsed, searchVector, unparsedSource, sanitizerVersion, tokenizerVersion } = prepared[index]!;
+      return { fetched: { ...fetched, source: unparsedSource ?? NO_SOURCE }, parsed, searchVector, sanitizerVersion, tokenizerVersion };
     });
     // The previous batch must be in before this one's cursor is computed from run.cursor.
     await committing;

@@ -4,3 +4,5 @@ export { importAccountNow, runImportPass, type AccountImportSummary, type Import
 export { startImportScheduler } from './scheduler';
 export { commitFolderBatch } from './store';
 export { acquireLease, LeaseLostError, releaseLease, type Lease } from './lease';
+export { runReprocess, type AccountReprocessSummary, type ReprocessRunOptions, type ReprocessSummary } from './reprocess-run';
+export { CURRENT_CONTENT_VERSIONS, forgetUpToDateAccounts, type ContentVersions } from './reprocess';

@@ -57,6 +57,8 @@ const MESSAGE_RECORD_COLUMNS = {
   parseError: { recordType: 'text' },
   rawSource: { recordType: 'text', stored: fromBase64 },
   search: { recordType: 'text', stored: (name) => `${name}::tsvector` },
+  sanitizerVersion: { recordType: 'integer' },
+  tokenizerVersion: { recordType: 'integer' },
 } as const satisfies Record<MessageRecordColumn, RecordColumn>;
 
 const ATTACHMENT_RECORD_COLUMNS = {
@@ -143,7 +145,7 @@ type MessageRecord = { [Key in MessageRecordColumn]: unknown } & { attachments: 
 type AttachmentRecord = { [Key in AttachmentRecordColumn]: unknown };
 
 /** A message as one JSON record of insertMessages(); every column must be given. */
-function messageRecord(batch: FolderBatch, { fetched, parsed, searchVector }: PreparedMessage): MessageRecord {
+function messageRecord(batch: FolderBatch, { fetched, parsed, searchVector, sanitizerVersion, tokenizerVersion }: PreparedMessage): MessageRecord {
   return {
     uid: fetched.uid,
     messageId: parsed.messageId,
@@ -169,6 +171,8 @@ function messageRecord(batch: FolderBatch, { fetched, parsed, searchVector }: Pr
     parseError: parsed.parseError,
     rawSource: parsed.parseError !== null ? fetched.source.toString('base64') : null,
     search: searchVector,
+    sanitizerVersion,
+    tokenizerVersion,
     attachments: parsed.attachments.map(
       (attachment): AttachmentRecord => ({
         id: attachment.id,
@@ -190,7 +194,10 @@ function messageRecord(batch: FolderBatch, { fetched, parsed, searchVector }: Pr
  * escape that Postgres refuses): mail from the wild and numeric character references produce both.
  */
 function storableJsonValue(_key: string, value: unknown): unknown {
-  if (typeof value !== 'string') return value;
+  return typeof value === 'string' ? storableText(value) : value;
+}
+
+export function storableText(value: string): string {
   const wellFormed = value.isWellFormed() ? value : value.toWellFormed();
   return wellFormed.includes('\u0000') ? wellFormed.replaceAll('\u0000', '') : wellFormed;
 }

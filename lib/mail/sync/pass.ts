@@ -65,6 +65,8 @@ export interface AccountImportSummary {
   removed: number;
   /** The user's changes written to the server (flags, moves, deletions). */
   written: number;
+  /** Older messages whose HTML and search words were made again by the current versions (reprocess.ts). */
+  reprocessed: number;
   errors: string[];
   /** The budget ran out before the account was caught up; it is due again at once. */
   workRemaining: boolean;

@@ -1,5 +1,6 @@
+import { SANITIZER_VERSION } from '@/lib/mail/html';
 import { parseMessage, type ParsedMessage } from '@/lib/mail/mime';
-import { searchLexemes, tsvectorLiteral } from '@/lib/search';
+import { searchLexemes, tsvectorLiteral, TOKENIZER_VERSION } from '@/lib/search';
 
 /**
  * Everything the importer derives from a message source before storing it: the parsed columns and
@@ -11,6 +12,9 @@ export interface PreparedContent {
   searchVector: string;
   /** The source itself, only when it could not be parsed (it is stored then, so nothing is lost). */
   unparsedSource: Buffer | null;
+  /** What made the stored HTML and search words, stored with them so a later version can redo them. */
+  sanitizerVersion: number;
+  tokenizerVersion: number;
 }
 
 /**
@@ -25,7 +29,13 @@ export const MAX_STORED_INLINE_IMAGE_BYTES = 256 * 1024;
 export function prepareMessageContent(source: Uint8Array): PreparedContent {
   const buffer = Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength);
   const parsed = withStoredContentOnly(parseMessage(buffer));
-  return { parsed, searchVector: tsvectorLiteral(searchLexemes(parsed.searchText)), unparsedSource: parsed.parseError === null ? null : buffer };
+  return {
+    parsed,
+    searchVector: tsvectorLiteral(searchLexemes(parsed.searchText)),
+    unparsedSource: parsed.parseError === null ? null : buffer,
+    sanitizerVersion: SANITIZER_VERSION,
+    tokenizerVersion: TOKENIZER_VERSION,
+  };
 }
 
 function withStoredContentOnly(parsed: ParsedMessage): ParsedMessage {

@@ -18,6 +18,8 @@ export interface PreparedMessage {
   parsed: ParsedMessage;
   /** The tsvector literal of its search words (prepare.ts). */
   searchVector: string;
+  sanitizerVersion: number;
+  tokenizerVersion: number;
 }
 
 export interface FolderBatch {

@@ -111,7 +111,7 @@ export async function InboxView({
         {account.status === 'auth_failed' ? (
           <div className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" role="alert">
             <span>{t('reconnectNeeded', { address: account.emailAddress })}</span>
-            <Link href="/settings/email" className="font-medium underline">
+            <Link href="/settings/email?reconnect=1#account-settings" className="font-medium underline">
               {t('reconnect')}
             </Link>
           </div>

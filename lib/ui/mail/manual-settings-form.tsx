@@ -1,5 +1,6 @@
 'use client';
 
+import { useEffect, useState } from 'react';
 import { useTranslations } from 'next-intl';
 import { type ConnectOutcome, type ManualFormValues, type ServerProblem ,type  ProviderHelp } from '@/lib/mail/account';
 import { saveManualMailSettingsAction } from '@/lib/mail/account/actions';
@@ -14,6 +15,8 @@ interface Props {
   /** The password typed in step one, carried over so the user need not type it twice. */
   typedPassword?: string;
   initialOutcome?: Extract<ConnectOutcome, { connected: false }>;
+  /** Reconnecting after the server refused the saved password: the cursor starts in the password field. */
+  focusPassword?: boolean;
 }
 
 function ServerFields({
@@ -21,16 +24,23 @@ function ServerFields({
   values,
   problem,
   help,
+  providerName,
   mode,
   typedPassword,
+  samePassword,
+  onSamePasswordChange,
   fieldError,
 }: {
   protocol: 'imap' | 'smtp';
   values: ManualFormValues['imap'];
   problem?: ServerProblem;
   help?: ProviderHelp;
+  providerName?: string;
   mode: Props['mode'];
   typedPassword?: string;
+  /** SMTP only: whether it signs in with the IMAP password (its own field is then hidden). */
+  samePassword?: boolean;
+  onSamePasswordChange?: (same: boolean) => void;
   fieldError: (name: string) => string | undefined;
 }) {
   const t = useTranslations('mailConnect');
@@ -41,7 +51,7 @@ function ServerFields({
       aria-invalid={problem ? true : undefined}
     >
       <legend className="px-1 font-medium">{t(`${protocol}Legend`)}</legend>
-      {problem ? <ServerProblemMessage problem={problem} protocol={protocol} server={values.server} help={help} /> : null}
+      {problem ? <ServerProblemMessage problem={problem} protocol={protocol} server={values.server} help={help} providerName={providerName} /> : null}
       <Field
         label={t(`${protocol}Server`)}
         name={`${protocol}Server`}
@@ -62,17 +72,30 @@ function ServerFields({
         spellCheck={false}
         error={fieldError(`${protocol}Username`)}
       />
-      <Field
-        label={t('password')}
-        name={`${protocol}Password`}
-        id={`${protocol}-password`}
-        type="password"
-        autoComplete="off"
-        defaultValue={typedPassword}
-        placeholder={mode === 'edit' ? t('passwordUnchanged') : undefined}
-        hint={mode === 'edit' ? t('passwordUnchangedHint') : undefined}
-        error={fieldError(`${protocol}Password`)}
-      />
+      {onSamePasswordChange ? (
+        <label className="flex items-center gap-2 text-sm">
+          <input
+            type="checkbox"
+            name="smtpPasswordSameAsImap"
+            checked={samePassword}
+            onChange={(event) => onSamePasswordChange(event.currentTarget.checked)}
+          />
+          {t('samePassword')}
+        </label>
+      ) : null}
+      {samePassword ? null : (
+        <Field
+          label={t('password')}
+          name={`${protocol}Password`}
+          id={`${protocol}-password`}
+          type="password"
+          autoComplete="off"
+          defaultValue={typedPassword}
+          placeholder={mode === 'edit' ? t('passwordUnchanged') : undefined}
+          hint={mode === 'edit' ? t('passwordUnchangedHint') : undefined}
+          error={fieldError(`${protocol}Password`)}
+        />
+      )}
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name={`${protocol}Ssl`} defaultChecked={values.ssl} />
         {t('ssl')}
@@ -82,13 +105,20 @@ function ServerFields({
 }
 
 /** IMAP and SMTP settings by hand: shown when the provider is unknown or verification failed, and for editing. */
-export function ManualSettingsForm({ initial, mode, typedPassword, initialOutcome }: Props) {
+export function ManualSettingsForm({ initial, mode, typedPassword, initialOutcome, focusPassword }: Props) {
   const t = useTranslations('mailConnect');
   const { result, pending, onSubmit, fieldError } = useActionForm(saveManualMailSettingsAction);
   const latest = result?.ok ? result.data : initialOutcome;
   const failed = latest && !latest.connected ? latest : undefined;
   const values = failed?.form ?? initial;
   const help = failed?.provider?.help;
+  // Most providers take one login for both servers: a changed password is typed once, unless the
+  // user (or a saved account with two different logins) keeps them apart. (When connecting, the
+  // password typed in step one already fills both.)
+  const [samePassword, setSamePassword] = useState(mode === 'edit' && initial.imap.username === initial.smtp.username);
+  useEffect(() => {
+    if (focusPassword) document.getElementById('imap-password')?.focus();
+  }, [focusPassword]);
 
   return (
     <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate data-testid="manual-settings-form">
@@ -101,8 +131,19 @@ export function ManualSettingsForm({ initial, mode, typedPassword, initialOutcom
         <Field label={t('displayName')} name="displayName" defaultValue={values.displayName} autoComplete="name" error={fieldError('displayName')} />
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
-        <ServerFields protocol="imap" values={values.imap} problem={failed?.imapProblem} help={help} mode={mode} typedPassword={typedPassword} fieldError={fieldError} />
-        <ServerFields protocol="smtp" values={values.smtp} problem={failed?.smtpProblem} help={help} mode={mode} typedPassword={typedPassword} fieldError={fieldError} />
+        <ServerFields protocol="imap" values={values.imap} problem={failed?.imapProblem} help={help} providerName={failed?.provider?.name} mode={mode} typedPassword={typedPassword} fieldError={fieldError} />
+        <ServerFields
+          protocol="smtp"
+          values={values.smtp}
+          problem={failed?.smtpProblem}
+          help={help}
+          providerName={failed?.provider?.name}
+          mode={mode}
+          typedPassword={typedPassword}
+          samePassword={samePassword}
+          onSamePasswordChange={mode === 'edit' ? setSamePassword : undefined}
+          fieldError={fieldError}
+        />
       </div>
       <div>
         <SubmitButton pending={pending} pendingLabel={t('verifying')}>

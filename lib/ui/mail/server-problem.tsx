@@ -12,18 +12,21 @@ export function ServerProblemMessage({
   protocol,
   server,
   help,
+  providerName,
   id,
 }: {
   problem: ServerProblem;
   protocol: 'imap' | 'smtp';
   server: string;
   help?: ProviderHelp;
+  /** The recognised provider, for problems with servers the user did not type. */
+  providerName?: string;
   id?: string;
 }) {
   const t = useTranslations('mailConnect');
   return (
     <div id={id} role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-      <p>{t(`problem.${problem.code}`, { protocol: protocol.toUpperCase(), server })}</p>
+      <p>{t(`problem.${problem.code}`, { protocol: protocol.toUpperCase(), server, provider: providerName ?? server })}</p>
       {problem.serverAlert ? <p className="mt-1">{t('serverSaid', { alert: problem.serverAlert })}</p> : null}
       {help && LOGIN_PROBLEMS.has(problem.code) ? <p className="mt-1 font-medium">{t(`help.${help}`)}</p> : null}
     </div>

@@ -6,6 +6,7 @@ import { requireUser } from '@/lib/auth/session';
 import { getMailAccount, toAccountView , accountFormValues } from '@/lib/mail/account';
 import { listAllFolders } from '@/lib/mail/mailbox';
 import { CardSection, PageHeader } from '@/lib/ui/empty-state';
+import { FormAlert } from '@/lib/ui/form';
 import { getPreferences } from '@/lib/preferences/service';
 import { AccountSummary } from '@/lib/ui/mail/account-summary';
 import { FolderSelection } from '@/lib/ui/mail/folder-selection';
@@ -19,8 +20,12 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('mailOptionsPage'))('title') };
 }
 
-export default async function MailOptionsPage() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function MailOptionsPage({ searchParams }: Props) {
   const user = await requireUser();
+  // From the Inbox's Reconnect banner: the account editor opens with the cursor in the password.
+  const reconnect = (await searchParams).reconnect === '1';
   const t = await getTranslations('mailOptionsPage');
   const db = await getDb();
   const [account, preferences, folders, undoSendSeconds] = await Promise.all([getMailAccount(db, user.id), getPreferences(db, user.id), listAllFolders(db, user.id), getUndoSendSeconds(db, user.id)]);
@@ -38,10 +43,11 @@ export default async function MailOptionsPage() {
         {view ? (
           <div className="flex flex-col gap-6">
             <AccountSummary account={view} />
-            <details className="rounded-md border border-slate-200 p-4">
+            <details id="account-settings" className="rounded-md border border-slate-200 p-4" open={reconnect}>
               <summary className="cursor-pointer font-medium">{t('edit')}</summary>
-              <div className="mt-4">
-                <ManualSettingsForm mode="edit" initial={accountFormValues(view)} />
+              <div className="mt-4 flex flex-col gap-4">
+                {reconnect ? <FormAlert tone="warning" message={t('reconnectHint')} /> : null}
+                <ManualSettingsForm mode="edit" initial={accountFormValues(view)} focusPassword={reconnect} />
               </div>
             </details>
             {folders.length > 0 ? (
