@@ -99,7 +99,7 @@ async function verifyServer(protocol: 'imap' | 'smtp', server: MailServerSetting
 }
 
 /** Verifies both halves at once and saves the account only when both work. */
-async function verifyAndSave(
+export async function verifyAndSave(
   db: Database,
   userId: string,
   settings: MailAccountSettings,
