@@ -1,14 +1,20 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { headers } from 'next/headers';
 import { after } from 'next/server';
 import { z } from 'zod';
 import type { Database } from '@/db';
 import { authenticatedAction } from '@/lib/actions/action';
 import { UserFacingError } from '@/lib/actions/errors';
 import { emailField } from '@/lib/auth/schemas';
+import { currentSessionId } from '@/lib/auth/session';
+import { env } from '@/lib/env';
+import { OAUTH_PROVIDER_IDS, type OAuthProviderId } from '@/lib/mail/oauth';
 import { importAccountNow } from '@/lib/mail/sync';
 import { deleteMailAccount, getMailAccount } from './accounts';
+import { OAuthSignInError, oauthProviderForServers, startOAuthSignIn } from './oauth-connect';
+import { oauthRedirectUri } from './oauth-redirect';
 import { ManualSettingsError, connectManually, connectWithAutodetect, type ConnectOutcome, type ManualConnectInput } from './connect';
 
 const displayName = z.string().trim().max(200, 'nameTooLong').default('');
@@ -87,4 +93,51 @@ export const removeMailAccountAction = authenticatedAction('mail.removeAccount',
   revalidatePath('/inbox');
   revalidatePath('/settings/email');
   return { removed };
+});
+
+const providerSignInSchema = z.object({
+  provider: z.enum(OAUTH_PROVIDER_IDS as [OAuthProviderId, ...OAuthProviderId[]], { message: 'invalidValue' }),
+  emailAddress: emailField.optional(),
+  displayName,
+});
+
+/**
+ * "Sign in with Microsoft / Google": for a new mailbox (the address typed, its servers detected), or
+ * to reconnect or switch the connected one (its saved servers). Answers the provider URL the browser
+ * goes to; the callback route finishes the connection.
+ */
+export const startProviderSignInAction = authenticatedAction('mail.startProviderSignIn', providerSignInSchema, async (input, { db, user }) => {
+  const sessionId = await currentSessionId();
+  if (!sessionId) throw new UserFacingError('notSignedIn');
+  const existing = await getMailAccount(db, user.id);
+  const requestHeaders = await headers();
+  // A server action's POST names the page's origin; the callback route sees the same scheme.
+  const originProtocol = URL.canParse(requestHeaders.get('origin') ?? '') ? new URL(requestHeaders.get('origin')!).protocol : 'https:';
+  const redirectUri = oauthRedirectUri(requestHeaders, originProtocol);
+  let start;
+  if (existing) {
+    const servers = {
+      imap: { host: existing.imapHost, port: existing.imapPort, tls: existing.imapTls, username: existing.imapUsername },
+      smtp: { host: existing.smtpHost, port: existing.smtpPort, tls: existing.smtpTls, username: existing.smtpUsername },
+      source: existing.settingsSource,
+    };
+    // A server someone typed in is trusted with the provider's token only when the admin's test
+    // server stands in for the provider, or its host belongs to that provider.
+    if (oauthProviderForServers(servers) !== input.provider && !env().mailOAuthTestServerUrl) {
+      throw new UserFacingError('mail.providerMismatch', {}, 'provider');
+    }
+    start = { emailAddress: existing.emailAddress, displayName: existing.displayName, servers };
+  } else {
+    if (!input.emailAddress) throw new UserFacingError('invalidEmail', {}, 'emailAddress');
+    start = { emailAddress: input.emailAddress, displayName: input.displayName };
+  }
+  try {
+    const url = await startOAuthSignIn(db, { userId: user.id, sessionId, provider: input.provider, redirectUri, ...start });
+    return { url: url.toString() };
+  } catch (error) {
+    if (error instanceof OAuthSignInError) {
+      throw new UserFacingError(error.problem === 'provider_mismatch' ? 'mail.providerMismatch' : 'mail.providerNotConfigured', {}, 'emailAddress');
+    }
+    throw error;
+  }
 });

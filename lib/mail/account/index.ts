@@ -25,7 +25,9 @@ export {
 export { parseEmailAddress } from './email-address';
 export { buildProviderTable, isActiveIspdbFileName, serializeProviderTable, type IspdbFile } from './ispdb';
 export { mailKeyring, oauthTokenAad, passwordAad } from './keyring';
+export { OAUTH_CALLBACK_PATH, oauthRedirectUri } from './oauth-redirect';
 export {
+  completeOAuthSignIn,
   detectOAuthSignIn,
   finishOAuthSignIn,
   oauthProviderForServers,

@@ -152,3 +152,17 @@ export async function finishOAuthSignIn(db: Database, input: FinishOAuthInput): 
     oauth: { provider: row.provider, tokens },
   });
 }
+
+/** What the callback route does with the provider's answer: where the browser goes next, and whether to import. */
+export async function completeOAuthSignIn(
+  db: Database,
+  input: FinishOAuthInput,
+): Promise<{ connected: true } | { connected: false; problem: OAuthSignInProblem | 'verification_failed' }> {
+  try {
+    const outcome = await finishOAuthSignIn(db, input);
+    return outcome.connected ? { connected: true } : { connected: false, problem: 'verification_failed' };
+  } catch (error) {
+    if (error instanceof OAuthSignInError) return { connected: false, problem: error.problem };
+    throw error;
+  }
+}

@@ -2,15 +2,25 @@
 
 import { useTranslations } from 'next-intl';
 import { useState } from 'react';
-import { connectMailboxAction } from '@/lib/mail/account/actions';
+import { connectMailboxAction, startProviderSignInAction } from '@/lib/mail/account/actions';
+import type { OAuthProviderId } from '@/lib/mail/oauth/client';
 import { Field, FormAlert, SubmitButton } from '@/lib/ui/form';
 import { useActionForm } from '@/lib/ui/use-action-form';
 import { ManualSettingsForm } from './manual-settings-form';
+import { ProviderButtons, useProviderRedirect } from './provider-sign-in';
 
-/** The Inbox's first screen: address and password; falls back to the manual form, prefilled, when needed. */
-export function ConnectMailbox({ defaultDisplayName }: { defaultDisplayName: string }) {
+/**
+ * The Inbox's first screen: address, then the provider's sign-in (Microsoft, Google) when the admin
+ * configured it, or the password; falls back to the manual form, prefilled, when needed.
+ */
+export function ConnectMailbox({ defaultDisplayName, providers }: { defaultDisplayName: string; providers: readonly OAuthProviderId[] }) {
   const t = useTranslations('mailConnect');
-  const { result, pending, onSubmit, fieldError } = useActionForm(connectMailboxAction);
+  const connect = useActionForm(connectMailboxAction);
+  const signIn = useActionForm(startProviderSignInAction);
+  useProviderRedirect(signIn.result);
+  const { result, pending } = connect;
+  const fieldError = (name: string) => signIn.fieldError(name) ?? connect.fieldError(name);
+  const failure = signIn.result && !signIn.result.ok ? signIn.result.error : result && !result.ok ? result.error : null;
   const [typedPassword, setTypedPassword] = useState('');
   const outcome = result?.ok ? result.data : undefined;
 
@@ -30,14 +40,22 @@ export function ConnectMailbox({ defaultDisplayName }: { defaultDisplayName: str
       <p className="mb-4 text-sm text-slate-600">{t('intro')}</p>
       <form
         onSubmit={(event) => {
+          if ((event.nativeEvent as SubmitEvent).submitter?.getAttribute('name') === 'provider') return signIn.onSubmit(event);
           setTypedPassword(String(new FormData(event.currentTarget).get('password') ?? ''));
-          onSubmit(event);
+          connect.onSubmit(event);
         }}
         className="flex flex-col gap-4"
         noValidate
       >
-        <FormAlert message={result && !result.ok ? result.error : null} />
+        <FormAlert message={failure} />
         <Field label={t('emailAddress')} name="emailAddress" type="email" autoComplete="email" required error={fieldError('emailAddress')} />
+        {providers.length > 0 ? (
+          <>
+            <p className="text-sm text-slate-600">{t('providerIntro')}</p>
+            <ProviderButtons providers={providers} pending={signIn.pending || (signIn.result?.ok ?? false)} />
+            <p className="border-t border-slate-200 pt-3 text-sm font-medium text-slate-700">{t('orPassword')}</p>
+          </>
+        ) : null}
         <Field label={t('password')} name="password" type="password" autoComplete="off" required hint={t('passwordHint')} error={fieldError('password')} />
         <Field label={t('displayName')} name="displayName" defaultValue={defaultDisplayName} autoComplete="name" error={fieldError('displayName')} />
         <SubmitButton pending={pending} pendingLabel={t('detecting')}>
