@@ -9,11 +9,10 @@ import { authenticatedAction } from '@/lib/actions/action';
 import { UserFacingError } from '@/lib/actions/errors';
 import { emailField } from '@/lib/auth/schemas';
 import { currentSessionId } from '@/lib/auth/session';
-import { env } from '@/lib/env';
 import { OAUTH_PROVIDER_IDS, type OAuthProviderId } from '@/lib/mail/oauth';
 import { importAccountNow } from '@/lib/mail/sync';
 import { deleteMailAccount, getMailAccount } from './accounts';
-import { OAuthSignInError, oauthProviderForServers, startOAuthSignIn } from './oauth-connect';
+import { OAuthSignInError, signInProvidersForServers, startOAuthSignIn } from './oauth-connect';
 import { oauthRedirectUri } from './oauth-redirect';
 import { ManualSettingsError, connectManually, connectWithAutodetect, type ConnectOutcome, type ManualConnectInput } from './connect';
 
@@ -121,9 +120,7 @@ export const startProviderSignInAction = authenticatedAction('mail.startProvider
       smtp: { host: existing.smtpHost, port: existing.smtpPort, tls: existing.smtpTls, username: existing.smtpUsername },
       source: existing.settingsSource,
     };
-    // A server someone typed in is trusted with the provider's token only when the admin's test
-    // server stands in for the provider, or its host belongs to that provider.
-    if (oauthProviderForServers(servers) !== input.provider && !env().mailOAuthTestServerUrl) {
+    if (!signInProvidersForServers(servers).includes(input.provider)) {
       throw new UserFacingError('mail.providerMismatch', {}, 'provider');
     }
     start = { emailAddress: existing.emailAddress, displayName: existing.displayName, servers };

@@ -32,6 +32,7 @@ export {
   finishOAuthSignIn,
   oauthProviderForServers,
   OAuthSignInError,
+  signInProvidersForServers,
   startOAuthSignIn,
   type FinishOAuthInput,
   type OAuthSignInProblem,

@@ -5,6 +5,7 @@ import { mailOAuthStates, type MailOAuthServers } from '@/db/schema';
 import { env } from '@/lib/env';
 import {
   authorizationRequest,
+  configuredOAuthProviders,
   exchangeAuthorizationCode,
   OAuthCallbackError,
   OAuthGrantRefusedError,
@@ -48,6 +49,17 @@ export class OAuthSignInError extends Error {
 export function oauthProviderForServers(servers: Pick<MailOAuthServers, 'imap' | 'smtp'>): OAuthProviderId | undefined {
   const provider = oauthProviderForHost(servers.imap.host) ?? oauthProviderForHost(servers.smtp.host);
   return provider && oauthProviderConfig(provider) ? provider : undefined;
+}
+
+/**
+ * The provider sign-ins a saved account may switch to or reconnect with: the provider its servers
+ * belong to (a token is never sent to other servers), or, with the admin's test server standing in
+ * for the providers, any configured one.
+ */
+export function signInProvidersForServers(servers: Pick<MailOAuthServers, 'imap' | 'smtp'>): OAuthProviderId[] {
+  if (env().mailOAuthTestServerUrl) return configuredOAuthProviders();
+  const provider = oauthProviderForServers(servers);
+  return provider ? [provider] : [];
 }
 
 /**

@@ -3,10 +3,11 @@ import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { getDb } from '@/db';
 import { requireUser } from '@/lib/auth/session';
-import { getMailAccount, toAccountView , accountFormValues } from '@/lib/mail/account';
+import { getMailAccount, toAccountView , accountFormValues, signInProvidersForServers, type OAuthSignInProblem } from '@/lib/mail/account';
 import { listAllFolders } from '@/lib/mail/mailbox';
 import { CardSection, PageHeader } from '@/lib/ui/empty-state';
 import { getPreferences } from '@/lib/preferences/service';
+import { AccountSignIn } from '@/lib/ui/mail/account-sign-in';
 import { AccountSummary } from '@/lib/ui/mail/account-summary';
 import { FolderSelection } from '@/lib/ui/mail/folder-selection';
 import { ManualSettingsForm } from '@/lib/ui/mail/manual-settings-form';
@@ -19,8 +20,24 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('mailOptionsPage'))('title') };
 }
 
-export default async function MailOptionsPage() {
+const SIGN_IN_PROBLEMS: ReadonlySet<string> = new Set<OAuthSignInProblem | 'verification_failed'>([
+  'provider_not_configured',
+  'provider_mismatch',
+  'state_invalid',
+  'state_expired',
+  'access_denied',
+  'provider_error',
+  'grant_refused',
+  'verification_failed',
+]);
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function MailOptionsPage({ searchParams }: Props) {
   const user = await requireUser();
+  // Set by the provider sign-in's callback when it could not connect; anything else is ignored.
+  const signIn = (await searchParams).signIn;
+  const signInProblem = typeof signIn === 'string' && SIGN_IN_PROBLEMS.has(signIn) ? signIn : null;
   const t = await getTranslations('mailOptionsPage');
   const db = await getDb();
   const [account, preferences, folders, undoSendSeconds] = await Promise.all([getMailAccount(db, user.id), getPreferences(db, user.id), listAllFolders(db, user.id), getUndoSendSeconds(db, user.id)]);
@@ -38,6 +55,7 @@ export default async function MailOptionsPage() {
         {view ? (
           <div className="flex flex-col gap-6">
             <AccountSummary account={view} />
+            <AccountSignIn authMethod={view.authMethod} provider={view.oauthProvider} providers={signInProvidersForServers(view)} problem={signInProblem} />
             <details className="rounded-md border border-slate-200 p-4">
               <summary className="cursor-pointer font-medium">{t('edit')}</summary>
               <div className="mt-4">
@@ -56,12 +74,15 @@ export default async function MailOptionsPage() {
             <RemoveAccount emailAddress={view.emailAddress} />
           </div>
         ) : (
+          <>
+          {signInProblem ? <AccountSignIn authMethod={null} provider={null} providers={[]} problem={signInProblem} /> : null}
           <p className="text-sm text-slate-600">
             {t('noAccount')}{' '}
             <Link href="/inbox" className="font-medium text-indigo-700 hover:underline">
               {t('connectInInbox')}
             </Link>
           </p>
+          </>
         )}
       </CardSection>
     </div>
