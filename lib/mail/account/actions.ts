@@ -14,7 +14,7 @@ import { importAccountNow } from '@/lib/mail/sync';
 import { deleteMailAccount, getMailAccount } from './accounts';
 import { OAuthSignInError, signInProvidersForServers, startOAuthSignIn } from './oauth-connect';
 import { oauthRedirectUri } from './oauth-redirect';
-import { ManualSettingsError, connectManually, connectWithAutodetect, type ConnectOutcome, type ManualConnectInput } from './connect';
+import { ManualSettingsError, connectManually, connectWithAutodetect, manualOAuthServers, type ConnectOutcome, type ManualConnectInput, type ManualFormValues } from './connect';
 
 const displayName = z.string().trim().max(200, 'nameTooLong').default('');
 const checkbox = z
@@ -98,14 +98,23 @@ const providerSignInSchema = z.object({
   provider: z.enum(OAUTH_PROVIDER_IDS as [OAuthProviderId, ...OAuthProviderId[]], { message: 'invalidValue' }),
   emailAddress: emailField.optional(),
   displayName,
+  // From the manual form: the servers to use the provider's token with.
+  imapServer: server.optional(),
+  imapUsername: username.optional(),
+  imapSsl: checkbox,
+  smtpServer: server.optional(),
+  smtpUsername: username.optional(),
+  smtpSsl: checkbox,
 });
+
+type ProviderSignInStart = { url: string } | { needsServers: true; form: ManualFormValues };
 
 /**
  * "Sign in with Microsoft / Google": for a new mailbox (the address typed, its servers detected), or
  * to reconnect or switch the connected one (its saved servers). Answers the provider URL the browser
  * goes to; the callback route finishes the connection.
  */
-export const startProviderSignInAction = authenticatedAction('mail.startProviderSignIn', providerSignInSchema, async (input, { db, user }) => {
+export const startProviderSignInAction = authenticatedAction('mail.startProviderSignIn', providerSignInSchema, async (input, { db, user }): Promise<ProviderSignInStart> => {
   const sessionId = await currentSessionId();
   if (!sessionId) throw new UserFacingError('notSignedIn');
   const existing = await getMailAccount(db, user.id);
@@ -114,7 +123,21 @@ export const startProviderSignInAction = authenticatedAction('mail.startProvider
   const originProtocol = URL.canParse(requestHeaders.get('origin') ?? '') ? new URL(requestHeaders.get('origin')!).protocol : 'https:';
   const redirectUri = oauthRedirectUri(requestHeaders, originProtocol);
   let start;
-  if (existing) {
+  if (!existing && input.emailAddress && input.imapServer && input.smtpServer && input.imapUsername && input.smtpUsername) {
+    let servers;
+    try {
+      servers = manualOAuthServers({
+        imap: { server: input.imapServer, username: input.imapUsername, ssl: input.imapSsl },
+        smtp: { server: input.smtpServer, username: input.smtpUsername, ssl: input.smtpSsl },
+      });
+    } catch (error) {
+      if (error instanceof ManualSettingsError) throw new UserFacingError('invalidServer', {}, error.field);
+      throw error;
+    }
+    // The provider's token goes only to that provider's servers (or the admin's test stand-in).
+    if (!signInProvidersForServers(servers).includes(input.provider)) throw new UserFacingError('mail.providerMismatch', {}, 'imapServer');
+    start = { emailAddress: input.emailAddress, displayName: input.displayName, servers };
+  } else if (existing) {
     const servers = {
       imap: { host: existing.imapHost, port: existing.imapPort, tls: existing.imapTls, username: existing.imapUsername },
       smtp: { host: existing.smtpHost, port: existing.smtpPort, tls: existing.smtpTls, username: existing.smtpUsername },
@@ -132,9 +155,13 @@ export const startProviderSignInAction = authenticatedAction('mail.startProvider
     const url = await startOAuthSignIn(db, { userId: user.id, sessionId, provider: input.provider, redirectUri, ...start });
     return { url: url.toString() };
   } catch (error) {
-    if (error instanceof OAuthSignInError) {
-      throw new UserFacingError(error.problem === 'provider_mismatch' ? 'mail.providerMismatch' : 'mail.providerNotConfigured', {}, 'emailAddress');
+    if (error instanceof OAuthSignInError && error.problem === 'provider_mismatch' && !existing && input.emailAddress) {
+      // Not recognised as this provider's mailbox: the servers are asked for, as on the password path.
+      const domain = input.emailAddress.split('@')[1] ?? '';
+      const guess = (prefix: string) => ({ server: `${prefix}.${domain}`, username: input.emailAddress!, ssl: true });
+      return { needsServers: true, form: { emailAddress: input.emailAddress, displayName: input.displayName, imap: guess('imap'), smtp: guess('smtp') } };
     }
+    if (error instanceof OAuthSignInError) throw new UserFacingError(error.problem === 'provider_mismatch' ? 'mail.providerMismatch' : 'mail.providerNotConfigured', {}, 'emailAddress');
     throw error;
   }
 });

@@ -5,7 +5,7 @@ import { startProviderSignInAction } from '@/lib/mail/account/actions';
 import type { OAuthProviderId } from '@/lib/mail/oauth/client';
 import { FormAlert } from '@/lib/ui/form';
 import { useActionForm } from '@/lib/ui/use-action-form';
-import { ProviderButtons, useProviderRedirect } from './provider-sign-in';
+import { isRedirecting, ProviderButtons, useProviderRedirect } from './provider-sign-in';
 
 /**
  * E-mail options: how the connected mailbox signs in, and the provider's sign-in to reconnect with
@@ -40,7 +40,7 @@ export function AccountSignIn({
       {providers.length > 0 ? (
         <form onSubmit={signIn.onSubmit} className="flex flex-col gap-2" noValidate>
           <p className="text-sm text-slate-600">{current === 'password' ? t('switchToProvider') : t('reconnectWithProvider')}</p>
-          <ProviderButtons providers={providers} pending={signIn.pending || (signIn.result?.ok ?? false)} />
+          <ProviderButtons providers={providers} pending={signIn.pending || isRedirecting(signIn.result)} />
         </form>
       ) : null}
       {authMethod && current !== 'password' ? <p className="text-sm text-slate-600">{t('switchToPassword')}</p> : null}

@@ -7,7 +7,7 @@ import type { OAuthProviderId } from '@/lib/mail/oauth/client';
 import { Field, FormAlert, SubmitButton } from '@/lib/ui/form';
 import { useActionForm } from '@/lib/ui/use-action-form';
 import { ManualSettingsForm } from './manual-settings-form';
-import { ProviderButtons, useProviderRedirect } from './provider-sign-in';
+import { isRedirecting, ProviderButtons, useProviderRedirect } from './provider-sign-in';
 
 /**
  * The Inbox's first screen: address, then the provider's sign-in (Microsoft, Google) when the admin
@@ -24,12 +24,23 @@ export function ConnectMailbox({ defaultDisplayName, providers }: { defaultDispl
   const [typedPassword, setTypedPassword] = useState('');
   const outcome = result?.ok ? result.data : undefined;
 
+  const needsServers = signIn.result?.ok && 'needsServers' in signIn.result.data ? signIn.result.data.form : undefined;
+  if (needsServers) {
+    return (
+      <section className="rounded-lg border border-slate-200 bg-white p-5">
+        <h2 className="mb-1 text-lg font-medium">{t('manualTitle')}</h2>
+        <p className="mb-4 text-sm text-slate-600">{t('providerServersIntro')}</p>
+        <ManualSettingsForm mode="connect" initial={needsServers} providers={providers} />
+      </section>
+    );
+  }
+
   if (outcome && !outcome.connected) {
     return (
       <section className="rounded-lg border border-slate-200 bg-white p-5">
         <h2 className="mb-1 text-lg font-medium">{t('manualTitle')}</h2>
         <p className="mb-4 text-sm text-slate-600">{t('manualIntro')}</p>
-        <ManualSettingsForm mode="connect" initial={outcome.form} initialOutcome={outcome} typedPassword={typedPassword} />
+        <ManualSettingsForm mode="connect" initial={outcome.form} initialOutcome={outcome} typedPassword={typedPassword} providers={providers} />
       </section>
     );
   }
@@ -52,7 +63,7 @@ export function ConnectMailbox({ defaultDisplayName, providers }: { defaultDispl
         {providers.length > 0 ? (
           <>
             <p className="text-sm text-slate-600">{t('providerIntro')}</p>
-            <ProviderButtons providers={providers} pending={signIn.pending || (signIn.result?.ok ?? false)} />
+            <ProviderButtons providers={providers} pending={signIn.pending || isRedirecting(signIn.result)} />
             <p className="border-t border-slate-200 pt-3 text-sm font-medium text-slate-700">{t('orPassword')}</p>
           </>
         ) : null}

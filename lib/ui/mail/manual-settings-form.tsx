@@ -2,9 +2,11 @@
 
 import { useTranslations } from 'next-intl';
 import { type ConnectOutcome, type ManualFormValues, type ServerProblem ,type  ProviderHelp } from '@/lib/mail/account';
-import { saveManualMailSettingsAction } from '@/lib/mail/account/actions';
+import { saveManualMailSettingsAction, startProviderSignInAction } from '@/lib/mail/account/actions';
+import type { OAuthProviderId } from '@/lib/mail/oauth/client';
 import { Field, FormAlert, SubmitButton } from '@/lib/ui/form';
 import { useActionForm } from '@/lib/ui/use-action-form';
+import { isRedirecting, ProviderButtons, useProviderRedirect } from './provider-sign-in';
 import { ServerProblemMessage } from './server-problem';
 
 interface Props {
@@ -14,6 +16,8 @@ interface Props {
   /** The password typed in step one, carried over so the user need not type it twice. */
   typedPassword?: string;
   initialOutcome?: Extract<ConnectOutcome, { connected: false }>;
+  /** Provider sign-ins offered instead of the passwords, with these servers (new mailboxes only). */
+  providers?: readonly OAuthProviderId[];
 }
 
 function ServerFields({
@@ -82,9 +86,15 @@ function ServerFields({
 }
 
 /** IMAP and SMTP settings by hand: shown when the provider is unknown or verification failed, and for editing. */
-export function ManualSettingsForm({ initial, mode, typedPassword, initialOutcome }: Props) {
+export function ManualSettingsForm({ initial, mode, typedPassword, initialOutcome, providers = [] }: Props) {
   const t = useTranslations('mailConnect');
-  const { result, pending, onSubmit, fieldError } = useActionForm(saveManualMailSettingsAction);
+  const save = useActionForm(saveManualMailSettingsAction);
+  const signIn = useActionForm(startProviderSignInAction);
+  useProviderRedirect(signIn.result);
+  const { result, pending } = save;
+  const fieldError = (name: string) => signIn.fieldError(name) ?? save.fieldError(name);
+  const onSubmit = (event: React.FormEvent<HTMLFormElement>) =>
+    (event.nativeEvent as SubmitEvent).submitter?.getAttribute('name') === 'provider' ? signIn.onSubmit(event) : save.onSubmit(event);
   const latest = result?.ok ? result.data : initialOutcome;
   const failed = latest && !latest.connected ? latest : undefined;
   const values = failed?.form ?? initial;
@@ -95,6 +105,7 @@ export function ManualSettingsForm({ initial, mode, typedPassword, initialOutcom
       {failed?.reason === 'unknown_provider' ? <FormAlert tone="info" message={t('unknownProvider')} /> : null}
       {failed?.reason === 'verification_failed' ? <FormAlert message={t('verificationFailed')} /> : null}
       <FormAlert message={result && !result.ok ? result.error : null} />
+      <FormAlert message={signIn.result && !signIn.result.ok ? signIn.result.error : null} />
       {result?.ok && result.data.connected && mode === 'edit' ? <FormAlert tone="success" message={t('saved')} /> : null}
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label={t('emailAddress')} name="emailAddress" type="email" defaultValue={values.emailAddress} required error={fieldError('emailAddress')} />
@@ -109,6 +120,12 @@ export function ManualSettingsForm({ initial, mode, typedPassword, initialOutcom
           {mode === 'edit' ? t('saveChanges') : t('connect')}
         </SubmitButton>
       </div>
+      {providers.length > 0 && mode === 'connect' ? (
+        <div className="flex flex-col gap-2 border-t border-slate-200 pt-3">
+          <p className="text-sm text-slate-600">{t('providerWithServers')}</p>
+          <ProviderButtons providers={providers} pending={signIn.pending || isRedirecting(signIn.result)} />
+        </div>
+      ) : null}
     </form>
   );
 }

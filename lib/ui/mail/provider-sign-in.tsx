@@ -10,9 +10,12 @@ export type ProviderSignInResult = Awaited<ReturnType<typeof startProviderSignIn
 /** Sends the browser to the provider once the server has answered with its sign-in URL. */
 export function useProviderRedirect(result: ProviderSignInResult | null) {
   useEffect(() => {
-    if (result?.ok) window.location.assign(result.data.url);
+    if (result?.ok && 'url' in result.data) window.location.assign(result.data.url);
   }, [result]);
 }
+
+/** True once the server answered with the provider's URL and the browser is on its way there. */
+export const isRedirecting = (result: ProviderSignInResult | null) => Boolean(result?.ok && 'url' in result.data);
 
 /** One submit button per configured provider; the form's handler tells them from its own submit by `name="provider"`. */
 export function ProviderButtons({ providers, pending }: { providers: readonly OAuthProviderId[]; pending: boolean }) {
