@@ -76,8 +76,11 @@ describe.each([
       if (await section.getByRole('checkbox').isChecked()) await section.getByRole('checkbox').click();
     }
     const grantsBefore = oauth.grants.authorization_code ?? 0;
-    await form.getByRole('button', { name: 'Sign in with Microsoft' }).click();
     // Through the provider's consent and back to the Inbox, which fills with the imported mail.
+    const callback = page.waitForResponse((response) => response.url().includes('/api/mail/oauth/callback'), { timeout: 60_000 });
+    await form.getByRole('button', { name: 'Sign in with Microsoft' }).click();
+    const answer = await callback;
+    expect(answer.headers().location).toBe('/inbox');
     await page.waitForURL(/\/inbox$/, { timeout: 60_000 });
     expect((oauth.grants.authorization_code ?? 0) - grantsBefore).toBe(1);
     for (let attempt = 0; attempt < 30 && (await page.getByText(subject).count()) === 0; attempt++) {
