@@ -33,6 +33,8 @@ beforeAll(async () => {
   process.env.MAIL_ENCRYPTION_KEY = `oa1:${Buffer.alloc(32, 5).toString('base64')}`;
   process.env.MICROSOFT_CLIENT_ID = oauth.clientId;
   process.env.MICROSOFT_CLIENT_SECRET = oauth.clientSecret;
+  process.env.GOOGLE_CLIENT_ID = oauth.clientId;
+  process.env.GOOGLE_CLIENT_SECRET = oauth.clientSecret;
   process.env.MAIL_OAUTH_TEST_SERVER_URL = oauth.url;
   ({ handle, url: databaseUrl } = await freshPostgres());
 }, 120_000);
@@ -62,18 +64,18 @@ async function consent(authorizeUrl: URL): Promise<URL> {
   return new URL(response.headers.get('location')!);
 }
 
-async function connectWithMicrosoft(user: User, sessionId = 'session-a'): Promise<URL> {
+async function connectWithProvider(user: User, sessionId = 'session-a', provider: 'microsoft' | 'google' = 'microsoft'): Promise<URL> {
   const authorizeUrl = await startOAuthSignIn(handle.db, {
     userId: user.id,
     sessionId,
-    provider: 'microsoft',
+    provider,
     emailAddress: alice().email,
     displayName: 'Alice',
     servers: servers(),
     redirectUri: REDIRECT_URI,
   });
   expect(authorizeUrl.searchParams.get('code_challenge_method')).toBe('S256');
-  expect(authorizeUrl.searchParams.get('scope')).toContain('https://outlook.office.com/IMAP.AccessAsUser.All');
+  expect(authorizeUrl.searchParams.get('scope')).toContain(provider === 'microsoft' ? 'https://outlook.office.com/IMAP.AccessAsUser.All' : 'https://mail.google.com/');
   const callbackUrl = await consent(authorizeUrl);
   const outcome = await finishOAuthSignIn(handle.db, { userId: user.id, sessionId, callbackUrl, redirectUri: REDIRECT_URI });
   expect(outcome).toMatchObject({ connected: true, emailAddress: alice().email });
@@ -105,12 +107,12 @@ async function countIn(accountId: string, folder: string): Promise<number> {
   return rows.length;
 }
 
-describe('connecting with Microsoft (OAuth2, XOAUTH2) against real servers', () => {
-  it('signs in, verifies IMAP and SMTP with the token, saves it sealed, imports and sends', async () => {
+describe('connecting with Microsoft or Google (OAuth2, XOAUTH2) against real servers', () => {
+  it.each(['microsoft', 'google'] as const)('signs in with %s, verifies IMAP and SMTP with the token, saves it sealed, imports and sends', async (provider) => {
     const user = await newUser();
-    await connectWithMicrosoft(user);
+    await connectWithProvider(user, 'session-a', provider);
     const account = (await getMailAccount(handle.db, user.id))!;
-    expect(account).toMatchObject({ authMethod: 'oauth2', oauthProvider: 'microsoft', imapPasswordEncrypted: null, smtpPasswordEncrypted: null, status: 'ok' });
+    expect(account).toMatchObject({ authMethod: 'oauth2', oauthProvider: provider, imapPasswordEncrypted: null, smtpPasswordEncrypted: null, status: 'ok' });
     expect(account.oauthRefreshTokenEncrypted).toMatch(/^v1\./);
 
     const folder = `OAuth-${crypto.randomBytes(3).toString('hex')}`;
@@ -128,7 +130,7 @@ describe('connecting with Microsoft (OAuth2, XOAUTH2) against real servers', () 
     const user = await newUser();
     oauth.setAccessTokenTtl(3);
     try {
-      await connectWithMicrosoft(user);
+      await connectWithProvider(user);
       const account = (await getMailAccount(handle.db, user.id))!;
       const folder = `Expiring-${crypto.randomBytes(3).toString('hex')}`;
       await onlyFolder(account.id, folder);
@@ -156,7 +158,7 @@ describe('connecting with Microsoft (OAuth2, XOAUTH2) against real servers', () 
 
   it('refreshes once per account when several need the mailbox at the same time', async () => {
     const user = await newUser();
-    await connectWithMicrosoft(user);
+    await connectWithProvider(user);
     const account = (await getMailAccount(handle.db, user.id))!;
     await handle.db.update(mailAccounts).set({ oauthAccessTokenExpiresAt: new Date(Date.now() - 1000) }).where(eq(mailAccounts.id, account.id));
     const stale = (await getMailAccount(handle.db, user.id))!;
@@ -168,7 +170,7 @@ describe('connecting with Microsoft (OAuth2, XOAUTH2) against real servers', () 
 
   it('marks the account for Reconnect when the provider refuses the refresh, and reconnecting restores the import', async () => {
     const user = await newUser();
-    await connectWithMicrosoft(user);
+    await connectWithProvider(user);
     const account = (await getMailAccount(handle.db, user.id))!;
     const folder = `Revoked-${crypto.randomBytes(3).toString('hex')}`;
     await onlyFolder(account.id, folder);
@@ -180,7 +182,7 @@ describe('connecting with Microsoft (OAuth2, XOAUTH2) against real servers', () 
     expect(await getMailAccount(handle.db, user.id)).toMatchObject({ status: 'auth_failed', lastError: expect.stringContaining('invalid_grant') });
     await expect(mailboxCredentials(handle.db, (await getMailAccount(handle.db, user.id))!)).rejects.toBeInstanceOf(MailboxSignInError);
 
-    await connectWithMicrosoft(user);
+    await connectWithProvider(user);
     expect(await getMailAccount(handle.db, user.id)).toMatchObject({ status: 'ok', authMethod: 'oauth2' });
     expect(await importFolder(account.id, folder)).toMatchObject({ outcome: 'ok' });
     expect(await countIn(account.id, folder)).toBe(1);
@@ -188,7 +190,7 @@ describe('connecting with Microsoft (OAuth2, XOAUTH2) against real servers', () 
 
   it('refuses a forged state, a replayed state and a state from another session', async () => {
     const user = await newUser();
-    const callbackUrl = await connectWithMicrosoft(user);
+    const callbackUrl = await connectWithProvider(user);
     // Replayed: the state was used by the sign-in above.
     await expect(finishOAuthSignIn(handle.db, { userId: user.id, sessionId: 'session-a', callbackUrl, redirectUri: REDIRECT_URI })).rejects.toMatchObject({
       problem: 'state_invalid',
@@ -217,7 +219,7 @@ describe('connecting with Microsoft (OAuth2, XOAUTH2) against real servers', () 
 
   it('keeps no token in clear in a database dump, and key rotation re-seals the tokens', async () => {
     const user = await newUser();
-    await connectWithMicrosoft(user);
+    await connectWithProvider(user);
     const bin = fs.readdirSync('/usr/lib/postgresql').map((version) => path.join('/usr/lib/postgresql', version, 'bin', 'pg_dump')).find((file) => fs.existsSync(file))!;
     const dumpOf = async () => (await execFile(bin, ['--data-only', databaseUrl], { maxBuffer: 256 * 1024 * 1024 })).stdout;
     const secrets = oauth.issuedSecrets();
