@@ -143,7 +143,7 @@ describe.each([
   });
 });
 
-describe('a refused refresh (desktop)', () => {
+describe('reconnecting, and a forged callback (desktop)', () => {
   it('shows the Reconnect banner, and signing in with Microsoft again restores the import', async () => {
     const { page, userId } = await signedInPage({ width: 1280, height: 900 }, 'reconnect');
     await connectAlice(page);
@@ -169,5 +169,13 @@ describe('a refused refresh (desktop)', () => {
     await fetch(`${app.baseUrl}/api/cron/import`, { headers: { Authorization: `Bearer ${cronSecret}` } });
     await waitForText(page, subject);
     expect(await page.getByRole('alert').filter({ hasText: 'has ended' }).count()).toBe(0);
+  });
+
+  it('refuses a forged state on the callback and saves nothing', async () => {
+    const { page, userId } = await signedInPage({ width: 1280, height: 900 }, 'forged');
+    await page.goto(`${app.baseUrl}/api/mail/oauth/callback?code=stolen-code&state=${crypto.randomBytes(32).toString('base64url')}`);
+    await page.waitForURL(/\/settings\/email\?signIn=state_invalid$/);
+    await expectVisible(page.getByText('That sign-in answer was not for this session, or was used already.'));
+    expect(await app.db.select().from(mailAccounts).where(eq(mailAccounts.userId, userId))).toEqual([]);
   });
 });
