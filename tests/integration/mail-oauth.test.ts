@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { mailAccountSync, mailAccounts, mailFolders, mailMessages, type User } from '@/db/schema';
 import { parseKeyring } from '@/lib/crypto/envelope';
-import { finishOAuthSignIn, getMailAccount, mailboxCredentials, MailboxSignInError, OAuthSignInError, reencryptMailPasswords, startOAuthSignIn } from '@/lib/mail/account';
+import { detectOAuthSignIn, finishOAuthSignIn, type AutodetectDeps, getMailAccount, mailboxCredentials, MailboxSignInError, OAuthSignInError, reencryptMailPasswords, startOAuthSignIn } from '@/lib/mail/account';
 import { composeSchema, sendMail } from '@/lib/mail/compose';
 import { runImportPass, type ImportPassOptions } from '@/lib/mail/sync';
 import { createUser } from '@/lib/users/service';
@@ -234,5 +234,20 @@ describe('connecting with Microsoft or Google (OAuth2, XOAUTH2) against real ser
     const account = (await getMailAccount(handle.db, user.id))!;
     expect(account.oauthRefreshTokenEncrypted).toMatch(/^v1\.oa2\./);
     expect(account.oauthAccessTokenEncrypted).toMatch(/^v1\.oa2\./);
+  });
+
+  it('offers the provider an address belongs to: by its domain, or by MX records under Microsoft or Google', async () => {
+    const deps: AutodetectDeps = {
+      fetchText: async () => null,
+      resolveSrv: async () => [],
+      resolveMx: async (domain) =>
+        domain === 'contoso.se' ? [{ exchange: 'contoso-se.mail.protection.outlook.com', priority: 0 }] : domain === 'acme.se' ? [{ exchange: 'aspmx.l.google.com', priority: 1 }] : [],
+      probePort: async () => false,
+    };
+    expect((await detectOAuthSignIn('anna@gmail.com', deps))?.provider).toBe('google');
+    expect((await detectOAuthSignIn('anna@outlook.com', deps))?.provider).toBe('microsoft');
+    expect(await detectOAuthSignIn('anna@contoso.se', deps)).toMatchObject({ provider: 'microsoft', servers: { imap: { host: 'outlook.office365.com' } } });
+    expect(await detectOAuthSignIn('anna@acme.se', deps)).toMatchObject({ provider: 'google', servers: { imap: { host: 'imap.gmail.com' } } });
+    expect(await detectOAuthSignIn('anna@example.test', deps)).toBeUndefined();
   });
 });

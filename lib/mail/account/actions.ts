@@ -12,7 +12,7 @@ import { currentSessionId } from '@/lib/auth/session';
 import { OAUTH_PROVIDER_IDS, type OAuthProviderId } from '@/lib/mail/oauth';
 import { importAccountNow } from '@/lib/mail/sync';
 import { deleteMailAccount, getMailAccount } from './accounts';
-import { OAuthSignInError, signInProvidersForServers, startOAuthSignIn } from './oauth-connect';
+import { detectOAuthSignIn, OAuthSignInError, signInProvidersForServers, startOAuthSignIn } from './oauth-connect';
 import { oauthRedirectUri } from './oauth-redirect';
 import { ManualSettingsError, connectManually, connectWithAutodetect, manualOAuthServers, type ConnectOutcome, type ManualConnectInput, type ManualFormValues } from './connect';
 
@@ -164,4 +164,10 @@ export const startProviderSignInAction = authenticatedAction('mail.startProvider
     if (error instanceof OAuthSignInError) throw new UserFacingError(error.problem === 'provider_mismatch' ? 'mail.providerMismatch' : 'mail.providerNotConfigured', {}, 'emailAddress');
     throw error;
   }
+});
+
+/** While the address is typed: which configured provider sign-in it belongs to (by domain, servers or MX), so the form can offer that one first. */
+export const detectProviderSignInAction = authenticatedAction('mail.detectProviderSignIn', z.object({ emailAddress: emailField }), async (input) => {
+  const detected = await detectOAuthSignIn(input.emailAddress);
+  return { provider: detected?.provider ?? null };
 });

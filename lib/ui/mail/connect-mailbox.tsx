@@ -1,8 +1,8 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
-import { useState } from 'react';
-import { connectMailboxAction, startProviderSignInAction } from '@/lib/mail/account/actions';
+import { startTransition, useActionState, useState } from 'react';
+import { connectMailboxAction, detectProviderSignInAction, startProviderSignInAction } from '@/lib/mail/account/actions';
 import type { OAuthProviderId } from '@/lib/mail/oauth/client';
 import { Field, FormAlert, SubmitButton } from '@/lib/ui/form';
 import { useActionForm } from '@/lib/ui/use-action-form';
@@ -18,6 +18,9 @@ export function ConnectMailbox({ defaultDisplayName, providers }: { defaultDispl
   const connect = useActionForm(connectMailboxAction);
   const signIn = useActionForm(startProviderSignInAction);
   useProviderRedirect(signIn.result);
+  // Once the address is typed, the provider it belongs to is offered alone; unknown addresses keep every button (servers are then asked for).
+  const [detection, detect] = useActionState(detectProviderSignInAction, null);
+  const matching = detection?.ok && detection.data.provider && providers.includes(detection.data.provider) ? [detection.data.provider] : providers;
   const { result, pending } = connect;
   const fieldError = (name: string) => signIn.fieldError(name) ?? connect.fieldError(name);
   const failure = signIn.result && !signIn.result.ok ? signIn.result.error : result && !result.ok ? result.error : null;
@@ -59,11 +62,22 @@ export function ConnectMailbox({ defaultDisplayName, providers }: { defaultDispl
         noValidate
       >
         <FormAlert message={failure} />
-        <Field label={t('emailAddress')} name="emailAddress" type="email" autoComplete="email" required error={fieldError('emailAddress')} />
+        <Field
+          label={t('emailAddress')}
+          name="emailAddress"
+          type="email"
+          autoComplete="email"
+          required
+          error={fieldError('emailAddress')}
+          onBlur={(event) => {
+            const emailAddress = event.currentTarget.value.trim();
+            if (providers.length > 0 && emailAddress.includes('@')) startTransition(() => detect({ emailAddress }));
+          }}
+        />
         {providers.length > 0 ? (
           <>
             <p className="text-sm text-slate-600">{t('providerIntro')}</p>
-            <ProviderButtons providers={providers} pending={signIn.pending || isRedirecting(signIn.result)} />
+            <ProviderButtons providers={matching} pending={signIn.pending || isRedirecting(signIn.result)} />
             <p className="border-t border-slate-200 pt-3 text-sm font-medium text-slate-700">{t('orPassword')}</p>
           </>
         ) : null}
