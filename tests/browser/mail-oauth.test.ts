@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { mailAccountSync, mailAccounts } from '@/db/schema';
 import { updatePreferences } from '@/lib/preferences/service';
 import { createUser } from '@/lib/users/service';
-import { expectVisible, launchChromium, newContext, screenshotPath } from '../harness/browser';
+import { expectHidden, expectVisible, launchChromium, newContext, screenshotPath } from '../harness/browser';
 import { startBrowserTestApp, type BrowserTestApp } from '../harness/browser-app';
 import { startMailServers, type MailServers } from '../harness/mail-servers';
 import { startOAuthServer, type TestOAuthServer } from '../harness/oauth-server';
@@ -175,8 +175,13 @@ describe('reconnecting, and a forged callback (desktop)', () => {
     expect(await page.getByRole('alert').filter({ hasText: 'has ended' }).count()).toBe(0);
   });
 
-  it('refuses a forged state on the callback and saves nothing', async () => {
+  it('offers no provider sign-in to an iCloud address, and refuses a forged state on the callback, saving nothing', async () => {
     const { page, userId } = await signedInPage({ width: 1280, height: 900 }, 'forged');
+    // An address of a provider without a sign-in here (iCloud) is offered the password only.
+    await expectVisible(page.getByRole('button', { name: 'Sign in with Microsoft' }));
+    await page.getByLabel('E-mail address').fill('anna@icloud.com');
+    await page.getByLabel('E-mail address').press('Tab');
+    await expectHidden(page.getByRole('button', { name: 'Sign in with Microsoft' }), 30_000);
     await page.goto(`${app.baseUrl}/api/mail/oauth/callback?code=stolen-code&state=${crypto.randomBytes(32).toString('base64url')}`);
     await page.waitForURL(/\/settings\/email\?signIn=state_invalid$/);
     await expectVisible(page.getByText('That sign-in answer was not for this session, or was used already.'));

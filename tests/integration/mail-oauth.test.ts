@@ -249,5 +249,7 @@ describe('connecting with Microsoft or Google (OAuth2, XOAUTH2) against real ser
     expect(await detectOAuthSignIn('anna@contoso.se', deps)).toMatchObject({ provider: 'microsoft', servers: { imap: { host: 'outlook.office365.com' } } });
     expect(await detectOAuthSignIn('anna@acme.se', deps)).toMatchObject({ provider: 'google', servers: { imap: { host: 'imap.gmail.com' } } });
     expect(await detectOAuthSignIn('anna@example.test', deps)).toBeUndefined();
+    // Recognised, but not a provider with a sign-in here: the form offers the password only.
+    expect(await detectOAuthSignIn('anna@icloud.com', deps)).toMatchObject({ provider: undefined, servers: { imap: { host: 'imap.mail.me.com' } } });
   });
 });

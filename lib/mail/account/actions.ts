@@ -169,5 +169,6 @@ export const startProviderSignInAction = authenticatedAction('mail.startProvider
 /** While the address is typed: which configured provider sign-in it belongs to (by domain, servers or MX), so the form can offer that one first. */
 export const detectProviderSignInAction = authenticatedAction('mail.detectProviderSignIn', z.object({ emailAddress: emailField }), async (input) => {
   const detected = await detectOAuthSignIn(input.emailAddress);
-  return { provider: detected?.provider ?? null };
+  // recognised without a provider: a mailbox elsewhere (iCloud, Yahoo …) that signs in with its password.
+  return { provider: detected?.provider ?? null, recognised: detected !== undefined };
 });

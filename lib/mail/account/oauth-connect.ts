@@ -65,17 +65,17 @@ export function signInProvidersForServers(servers: Pick<MailOAuthServers, 'imap'
 /**
  * Which configured provider sign-in an address can use: its domain (gmail.com, outlook.com …), the
  * servers autodetection finds, or an MX record under Microsoft's or Google's mail hosts. With the
- * servers to verify after the sign-in.
+ * servers to verify after the sign-in; `provider` is undefined for a recognised address of another
+ * provider (or of one not configured), and the whole answer undefined when nothing was found.
  */
 export async function detectOAuthSignIn(
   emailAddress: string,
   deps: AutodetectDeps = defaultAutodetectDeps({ allowPrivate: env().mailAllowPrivateHosts }),
-): Promise<{ provider: OAuthProviderId; servers: MailOAuthServers } | undefined> {
+): Promise<{ provider: OAuthProviderId | undefined; servers: MailOAuthServers } | undefined> {
   const detected = await detectMailSettings(emailAddress, deps);
   if (!detected) return undefined;
   const servers: MailOAuthServers = { imap: detected.imap, smtp: detected.smtp, source: detected.source };
-  const provider = oauthProviderForServers(servers);
-  return provider ? { provider, servers } : undefined;
+  return { provider: oauthProviderForServers(servers), servers };
 }
 
 export interface StartOAuthInput {
@@ -98,7 +98,7 @@ export async function startOAuthSignIn(db: Database, input: StartOAuthInput, dep
   let servers = input.servers;
   if (!servers) {
     const detected = await detectOAuthSignIn(input.emailAddress, deps);
-    if (detected?.provider !== input.provider) {
+    if (!detected || detected.provider !== input.provider) {
       throw new OAuthSignInError('provider_mismatch', `${input.emailAddress} is not a mailbox that signs in with ${input.provider}.`);
     }
     servers = detected.servers;

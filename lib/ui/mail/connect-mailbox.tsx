@@ -18,9 +18,11 @@ export function ConnectMailbox({ defaultDisplayName, providers }: { defaultDispl
   const connect = useActionForm(connectMailboxAction);
   const signIn = useActionForm(startProviderSignInAction);
   useProviderRedirect(signIn.result);
-  // Once the address is typed, the provider it belongs to is offered alone; unknown addresses keep every button (servers are then asked for).
+  // Once the address is typed, the provider it belongs to is offered alone; an address of another known
+  // provider gets none; unknown addresses keep every button (their servers are then asked for).
   const [detection, detect] = useActionState(detectProviderSignInAction, null);
-  const matching = detection?.ok && detection.data.provider && providers.includes(detection.data.provider) ? [detection.data.provider] : providers;
+  const detected = detection?.ok ? detection.data : undefined;
+  const matching = detected?.provider ? [detected.provider] : detected?.recognised ? [] : providers;
   const { result, pending } = connect;
   const fieldError = (name: string) => signIn.fieldError(name) ?? connect.fieldError(name);
   const failure = signIn.result && !signIn.result.ok ? signIn.result.error : result && !result.ok ? result.error : null;
@@ -74,7 +76,7 @@ export function ConnectMailbox({ defaultDisplayName, providers }: { defaultDispl
             if (providers.length > 0 && emailAddress.includes('@')) startTransition(() => detect({ emailAddress }));
           }}
         />
-        {providers.length > 0 ? (
+        {matching.length > 0 ? (
           <>
             <p className="text-sm text-slate-600">{t('providerIntro')}</p>
             <ProviderButtons providers={matching} pending={signIn.pending || isRedirecting(signIn.result)} />
