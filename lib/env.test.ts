@@ -75,4 +75,25 @@ describe('parseEnv', () => {
     expect(parseEnv({ NODE_ENV: 'development', DATA_DIR: dataDir, AUTH_SECRET: 'y'.repeat(40) }).generatedSecrets).toEqual(['MAIL_ENCRYPTION_KEY']);
     expect(parseEnv(productionBase).generatedSecrets).toEqual([]);
   });
+
+  it('configures a mail sign-in provider only with both its client id and secret, Microsoft on the common tenant by default', () => {
+    expect(parseEnv(productionBase)).toMatchObject({ microsoftOAuth: undefined, googleOAuth: undefined });
+    const both = parseEnv({ ...productionBase, MICROSOFT_CLIENT_ID: 'm-id', MICROSOFT_CLIENT_SECRET: 'm-s', GOOGLE_CLIENT_ID: 'g-id', GOOGLE_CLIENT_SECRET: 'g-s' });
+    expect(both.microsoftOAuth).toEqual({ clientId: 'm-id', clientSecret: 'm-s', tenant: 'common' });
+    expect(both.googleOAuth).toEqual({ clientId: 'g-id', clientSecret: 'g-s' });
+    expect(parseEnv({ ...productionBase, MICROSOFT_CLIENT_ID: 'm', MICROSOFT_CLIENT_SECRET: 's', MICROSOFT_TENANT: 'contoso.onmicrosoft.com' }).microsoftOAuth?.tenant).toBe(
+      'contoso.onmicrosoft.com',
+    );
+    expect(() => parseEnv({ ...productionBase, GOOGLE_CLIENT_ID: 'g-id' })).toThrow(/GOOGLE_CLIENT_SECRET is required/);
+    expect(() => parseEnv({ ...productionBase, MICROSOFT_CLIENT_SECRET: 'm-s' })).toThrow(/MICROSOFT_CLIENT_ID is required/);
+    expect(() => parseEnv({ ...productionBase, MICROSOFT_CLIENT_ID: 'm', MICROSOFT_CLIENT_SECRET: 's', MICROSOFT_TENANT: 'a/b' })).toThrow(/MICROSOFT_TENANT must be/);
+  });
+
+  it('accepts the test-only provider server on loopback only, and never on Vercel', () => {
+    expect(parseEnv({ ...productionBase, MAIL_OAUTH_TEST_SERVER_URL: 'http://127.0.0.1:4000/' }).mailOAuthTestServerUrl).toBe('http://127.0.0.1:4000');
+    for (const url of ['https://login.example.com', 'http://10.0.0.1:4000', 'http://127.0.0.1.example.com', 'file:///etc/passwd']) {
+      expect(() => parseEnv({ ...productionBase, MAIL_OAUTH_TEST_SERVER_URL: url })).toThrow(/MAIL_OAUTH_TEST_SERVER_URL is for tests only/);
+    }
+    expect(() => parseEnv({ ...productionBase, VERCEL: '1', MAIL_OAUTH_TEST_SERVER_URL: 'http://localhost:4000' })).toThrow(/cannot be used on Vercel/);
+  });
 });

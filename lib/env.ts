@@ -21,6 +21,30 @@ function wholeSeconds({ min, fallback, unit = 'seconds' }: { min: number; fallba
     .transform((value) => (value === undefined ? fallback : Number(value)));
 }
 
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+/**
+ * The test-only provider override may only point at this machine: set by accident in production, it
+ * cannot send anyone's sign-in (or the client secret) to another host.
+ */
+function isLoopbackHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+export interface OAuthClientConfig {
+  clientId: string;
+  clientSecret: string;
+}
+
 const rawEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z
@@ -69,6 +93,16 @@ const rawEnvSchema = z.object({
   // Set by Vercel itself in its builds and functions.
   VERCEL: z.string().optional(),
   MAIL_MAX_ATTACHMENT_MB: wholeSeconds({ min: 1, fallback: 25, unit: 'megabytes' }),
+  MICROSOFT_CLIENT_ID: optionalText,
+  MICROSOFT_CLIENT_SECRET: optionalText,
+  MICROSOFT_TENANT: optionalText.refine((value) => value === undefined || /^[A-Za-z0-9.-]{1,100}$/.test(value), {
+    message: 'must be a tenant id or domain (or common, organizations), e.g. common or contoso.onmicrosoft.com',
+  }),
+  GOOGLE_CLIENT_ID: optionalText,
+  GOOGLE_CLIENT_SECRET: optionalText,
+  MAIL_OAUTH_TEST_SERVER_URL: optionalText.refine((value) => value === undefined || isLoopbackHttpUrl(value), {
+    message: 'is for tests only and must be an http(s) URL on 127.0.0.1, [::1] or localhost',
+  }),
   // Read by lib/log.ts itself (it must work before this validation runs); checked here so a typo fails fast.
   LOG_LEVEL: z.enum(['info', 'warn', 'error', ''], { message: 'must be info, warn or error' }).optional(),
 });
@@ -100,6 +134,11 @@ export interface Env {
   generatedSecrets: ('AUTH_SECRET' | 'MAIL_ENCRYPTION_KEY')[];
   /** Largest total of attachments on one message the composer accepts, in MiB (providers cap at 20–35 MB). */
   mailMaxAttachmentMb: number;
+  /** Provider sign-in for mailboxes (OAuth2); undefined when the provider is not configured. */
+  microsoftOAuth: (OAuthClientConfig & { tenant: string }) | undefined;
+  googleOAuth: OAuthClientConfig | undefined;
+  /** Tests only: both providers' authorize and token endpoints on this loopback server instead. */
+  mailOAuthTestServerUrl: string | undefined;
 }
 
 export class EnvError extends Error {
@@ -172,6 +211,18 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     mailEncryptionKey ??= devSecrets.MAIL_ENCRYPTION_KEY;
   }
 
+  const clientPair = (idName: string, id: string | undefined, secretName: string, secret: string | undefined): OAuthClientConfig | undefined => {
+    if (!id && !secret) return undefined;
+    if (!id) throw new EnvError(`${idName} is required when ${secretName} is set.`);
+    if (!secret) throw new EnvError(`${secretName} is required when ${idName} is set.`);
+    return { clientId: id, clientSecret: secret };
+  };
+  const microsoft = clientPair('MICROSOFT_CLIENT_ID', raw.MICROSOFT_CLIENT_ID, 'MICROSOFT_CLIENT_SECRET', raw.MICROSOFT_CLIENT_SECRET);
+  const googleOAuth = clientPair('GOOGLE_CLIENT_ID', raw.GOOGLE_CLIENT_ID, 'GOOGLE_CLIENT_SECRET', raw.GOOGLE_CLIENT_SECRET);
+  if (raw.MAIL_OAUTH_TEST_SERVER_URL && raw.VERCEL?.trim()) {
+    throw new EnvError('MAIL_OAUTH_TEST_SERVER_URL is for tests on one machine and cannot be used on Vercel; remove it.');
+  }
+
   return {
     nodeEnv: raw.NODE_ENV,
     isProduction,
@@ -190,6 +241,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     onVercel: Boolean(raw.VERCEL?.trim()),
     generatedSecrets,
     mailMaxAttachmentMb: raw.MAIL_MAX_ATTACHMENT_MB,
+    microsoftOAuth: microsoft ? { ...microsoft, tenant: raw.MICROSOFT_TENANT ?? 'common' } : undefined,
+    googleOAuth,
+    mailOAuthTestServerUrl: raw.MAIL_OAUTH_TEST_SERVER_URL?.replace(/\/+$/, ''),
   };
 }
 

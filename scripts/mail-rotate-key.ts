@@ -1,6 +1,6 @@
 // npm run mail:rotate-key
 // After setting a new MAIL_ENCRYPTION_KEY and moving the old one to MAIL_ENCRYPTION_PREVIOUS_KEYS,
-// re-encrypts every stored mailbox password with the new key. Then the old key can be removed.
+// re-encrypts every stored mailbox password and provider sign-in token with the new key. Then the old key can be removed.
 import type { Database } from '@/db';
 import { runDatabaseCommand } from '@/lib/cli/run';
 import { mailKeyring , reencryptMailPasswords } from '@/lib/mail/account';

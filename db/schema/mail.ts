@@ -6,6 +6,9 @@ import { bytea, tsvector } from './column-types';
 export const mailTls = pgEnum('mail_tls', ['implicit', 'starttls', 'none']);
 export const mailSettingsSource = pgEnum('mail_settings_source', ['builtin', 'autoconfig', 'well-known', 'srv', 'mx', 'guess', 'manual']);
 export const mailAccountStatus = pgEnum('mail_account_status', ['ok', 'auth_failed', 'error']);
+/** How the account logs in: the mailbox password, or the provider's sign-in (OAuth2 tokens, XOAUTH2). */
+export const mailAuthMethod = pgEnum('mail_auth_method', ['password', 'oauth2']);
+export const mailOAuthProvider = pgEnum('mail_oauth_provider', ['microsoft', 'google']);
 
 /**
  * A user's connected mailbox. Passwords are stored only as AES-256-GCM envelopes
@@ -24,12 +27,20 @@ export const mailAccounts = pgTable('mail_accounts', {
   imapPort: integer('imap_port').notNull(),
   imapTls: mailTls('imap_tls').notNull(),
   imapUsername: text('imap_username').notNull(),
-  imapPasswordEncrypted: text('imap_password_encrypted').notNull(),
+  /** Null for an account that signs in with its provider (auth_method 'oauth2'). */
+  imapPasswordEncrypted: text('imap_password_encrypted'),
   smtpHost: text('smtp_host').notNull(),
   smtpPort: integer('smtp_port').notNull(),
   smtpTls: mailTls('smtp_tls').notNull(),
   smtpUsername: text('smtp_username').notNull(),
-  smtpPasswordEncrypted: text('smtp_password_encrypted').notNull(),
+  smtpPasswordEncrypted: text('smtp_password_encrypted'),
+  authMethod: mailAuthMethod('auth_method').notNull().default('password'),
+  oauthProvider: mailOAuthProvider('oauth_provider'),
+  /** Envelopes like the passwords', bound to the owner; the refresh token never leaves the server. */
+  oauthRefreshTokenEncrypted: text('oauth_refresh_token_encrypted'),
+  /** The current access token, shared by every process that needs the mailbox until it expires. */
+  oauthAccessTokenEncrypted: text('oauth_access_token_encrypted'),
+  oauthAccessTokenExpiresAt: timestamp('oauth_access_token_expires_at', { withTimezone: true }),
   settingsSource: mailSettingsSource('settings_source').notNull(),
   status: mailAccountStatus('status').notNull().default('ok'),
   lastError: text('last_error'),
@@ -38,6 +49,38 @@ export const mailAccounts = pgTable('mail_accounts', {
 });
 
 export type MailAccount = typeof mailAccounts.$inferSelect;
+export type MailOAuthProvider = (typeof mailOAuthProvider.enumValues)[number];
+
+export interface MailOAuthServers {
+  imap: { host: string; port: number; tls: MailTls; username: string };
+  smtp: { host: string; port: number; tls: MailTls; username: string };
+  source: (typeof mailSettingsSource.enumValues)[number];
+}
+
+/**
+ * A provider sign-in under way: the `state` sent to the provider (stored as its SHA-256 only), the
+ * PKCE verifier, and the session that started it. The callback deletes the row as it reads it, so a
+ * state works once, for that session, until it expires.
+ */
+export const mailOAuthStates = pgTable(
+  'mail_oauth_states',
+  {
+    stateHash: text('state_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    sessionId: text('session_id').notNull(),
+    provider: mailOAuthProvider('provider').notNull(),
+    emailAddress: text('email_address').notNull(),
+    displayName: text('display_name').notNull().default(''),
+    codeVerifier: text('code_verifier').notNull(),
+    /** The servers to verify and save after the sign-in (detected, or typed into the manual form); no secrets. */
+    servers: jsonb('servers').$type<MailOAuthServers>().notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('mail_oauth_states_user_id_idx').on(table.userId)],
+);
 export type NewMailAccount = typeof mailAccounts.$inferInsert;
 export type MailTls = (typeof mailTls.enumValues)[number];
 

@@ -13,7 +13,9 @@ export function useActionForm<T>(action: FormAction<T>) {
   const [result, dispatch, pending] = useActionState(action, null);
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const data = new FormData(event.currentTarget);
+    // The clicked button's name and value go along, as in a native submit (forms with several buttons).
+    const submitter = (event.nativeEvent as SubmitEvent).submitter;
+    const data = new FormData(event.currentTarget, submitter instanceof HTMLButtonElement && submitter.name ? submitter : null);
     startTransition(() => dispatch(data));
   };
   const fieldError = (name: string) => (result && !result.ok ? result.fieldErrors?.[name]?.[0] : undefined);

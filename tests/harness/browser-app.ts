@@ -16,8 +16,8 @@ export interface BrowserTestApp {
   stop(): Promise<void>;
 }
 
-/** The production build on a fresh, migrated database of its own. */
-export async function startBrowserTestApp(): Promise<BrowserTestApp> {
+/** The production build on a fresh, migrated database of its own; `extraEnv` adds to (or overrides) its environment. */
+export async function startBrowserTestApp(extraEnv: Record<string, string> = {}): Promise<BrowserTestApp> {
   const { handle, url } = await freshPostgres();
   const mailServers = inject('mailServers');
   const secrets = testSecrets();
@@ -27,6 +27,7 @@ export async function startBrowserTestApp(): Promise<BrowserTestApp> {
     // The test mail servers live on loopback and use a throw-away CA, as an on-premise server would.
     MAIL_ALLOW_PRIVATE_HOSTS: 'true',
     NODE_EXTRA_CA_CERTS: mailServers.caCertPath,
+    ...extraEnv,
   });
   const forbidden = new Set<string>([...mailServers.users.map((user) => user.password), secrets.AUTH_SECRET]);
   return {

@@ -78,6 +78,20 @@ export interface StartMailServersOptions {
   users?: MailUser[];
   /** Fixed ports instead of free ones, e.g. for `scripts/mail-dev.ts`. */
   ports?: Partial<MailServerPorts>;
+  /**
+   * Also accept OAuth2 bearer tokens (XOAUTH2, OAUTHBEARER) for IMAP and, through Dovecot SASL, for
+   * SMTP: Dovecot's oauth2 passdb checks each token locally against the issuer's signing key (a JWT:
+   * signature, expiry, and its `email` claim must be the login name).
+   */
+  oauth2?: OAuth2Validation;
+}
+
+export interface OAuth2Validation {
+  /** The token issuer's public signing key in PEM, and the `kid` its tokens name in their header. */
+  publicKeyPem: string;
+  kid: string;
+  /** JWS algorithm of the tokens, e.g. RS256. */
+  alg: string;
 }
 
 const HOST = '127.0.0.1';
@@ -95,7 +109,7 @@ export async function startMailServers(options: StartMailServersOptions = {}): P
   const owner = await ensureMailOwner();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(users, owner, options.ports ?? {});
+      return await startOnce(users, owner, options.ports ?? {}, options.oauth2);
     } catch (error) {
       // freePort() only promises the port was free a moment ago; another process may have taken it since.
       const portRace = error instanceof Error && /address already in use/i.test(error.message);
@@ -223,6 +237,8 @@ interface Layout {
   certPath: string;
   keyPath: string;
   usersFile: string;
+  oauth2Config: string;
+  oauth2KeysDir: string;
   mailRoot: string;
   dovecot: { config: string; baseDir: string; stateDir: string; log: string };
   dovecotPlain: { config: string; baseDir: string; stateDir: string; log: string };
@@ -243,6 +259,8 @@ function layoutIn(dir: string): Layout {
     certPath: path.join(dir, 'tls', 'server.pem'),
     keyPath: path.join(dir, 'tls', 'server.key'),
     usersFile: path.join(dir, 'dovecot-users'),
+    oauth2Config: path.join(dir, 'dovecot-oauth2.conf.ext'),
+    oauth2KeysDir: path.join(dir, 'oauth2-keys'),
     mailRoot: path.join(dir, 'mail'),
     dovecot: dovecotFor('dovecot'),
     dovecotPlain: dovecotFor('dovecot-plain'),
@@ -256,7 +274,12 @@ function layoutIn(dir: string): Layout {
   };
 }
 
-async function startOnce(users: MailUser[], owner: { uid: number; gid: number }, fixedPorts: Partial<MailServerPorts>): Promise<MailServers> {
+async function startOnce(
+  users: MailUser[],
+  owner: { uid: number; gid: number },
+  fixedPorts: Partial<MailServerPorts>,
+  oauth2: OAuth2Validation | undefined,
+): Promise<MailServers> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-mail-'));
   // Dovecot's and Postfix's unprivileged processes have to reach their files below it.
   fs.chmodSync(dir, 0o755);
@@ -294,8 +317,13 @@ async function startOnce(users: MailUser[], owner: { uid: number; gid: number },
     fs.writeFileSync(layout.usersFile, users.map((user) => `${user.email}:{PLAIN}${user.password}\n`).join(''), { mode: 0o640 });
     // Dovecot's auth process reads it as the dovecot user.
     fs.chownSync(layout.usersFile, 0, (await systemUserIds('dovecot'))[1]);
-    fs.writeFileSync(layout.dovecot.config, dovecotConfig(layout, layout.dovecot, owner, { kind: 'tls', ports, internalPorts }));
-    fs.writeFileSync(layout.dovecotPlain.config, dovecotConfig(layout, layout.dovecotPlain, owner, { kind: 'plain', ports, internalPorts }));
+    if (oauth2) await writeOAuth2Validation(layout, oauth2);
+    const oauth2Enabled = oauth2 !== undefined;
+    fs.writeFileSync(layout.dovecot.config, dovecotConfig(layout, layout.dovecot, owner, { kind: 'tls', ports, internalPorts, oauth2: oauth2Enabled }));
+    fs.writeFileSync(
+      layout.dovecotPlain.config,
+      dovecotConfig(layout, layout.dovecotPlain, owner, { kind: 'plain', ports, internalPorts, oauth2: oauth2Enabled }),
+    );
 
     const startBothDovecots = () =>
       Promise.all([
@@ -408,10 +436,42 @@ interface DovecotConfigInput {
   kind: 'tls' | 'plain';
   ports: MailServerPorts;
   internalPorts: { lmtp: number; auth: number };
+  oauth2: boolean;
+}
+
+/**
+ * Dovecot's local JWT validation looks the key up in a dict as `shared/<azp>/<alg>/<kid>` ("default"
+ * when the token has no azp); the fs dict drops `shared/`, so that is a file below the key directory.
+ */
+async function writeOAuth2Validation(layout: Layout, validation: OAuth2Validation): Promise<void> {
+  const keyDir = path.join(layout.oauth2KeysDir, 'default', validation.alg);
+  fs.mkdirSync(keyDir, { recursive: true });
+  fs.writeFileSync(path.join(keyDir, encodeURIComponent(validation.kid)), validation.publicKeyPem);
+  fs.writeFileSync(
+    layout.oauth2Config,
+    `introspection_mode = local
+local_validation_key_dict = fs:posix:prefix=${layout.oauth2KeysDir}/
+username_attribute = email
+`,
+  );
+  const dovecotGid = (await systemUserIds('dovecot'))[1];
+  for (const entry of [layout.oauth2Config, ...fs.readdirSync(layout.oauth2KeysDir, { recursive: true, encoding: 'utf8' }).map((e) => path.join(layout.oauth2KeysDir, e))]) {
+    fs.chownSync(entry, 0, dovecotGid);
+  }
+  fs.chownSync(layout.oauth2KeysDir, 0, dovecotGid);
 }
 
 function dovecotConfig(layout: Layout, paths: DovecotPaths, owner: { uid: number; gid: number }, input: DovecotConfigInput): string {
-  const { kind, ports, internalPorts } = input;
+  const { kind, ports, internalPorts, oauth2 } = input;
+  // Tried first only for the token mechanisms; passwords never reach it.
+  const oauth2Passdb = oauth2
+    ? `passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${layout.oauth2Config}
+}
+`
+    : '';
   const specialFolders = [
     ['Sent', '\\Sent'],
     ['Drafts', '\\Drafts'],
@@ -481,11 +541,11 @@ last_valid_uid = ${owner.uid}
 first_valid_gid = ${owner.gid}
 last_valid_gid = ${owner.gid}
 ${tlsSettings}
-auth_mechanisms = plain login
+auth_mechanisms = plain login${oauth2 ? ' xoauth2 oauthbearer' : ''}
 # Tests check wrong passwords on purpose; the default 2 s delay per failure only slows them down.
 auth_failure_delay = 0
 mail_location = maildir:${layout.mailRoot}/%d/%n/Maildir
-passdb {
+${oauth2Passdb}passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${layout.usersFile}
 }

@@ -83,7 +83,7 @@ describe('admin command-line tools', () => {
     expect(account!.smtpPasswordEncrypted).toMatch(/^v1\.new2\./);
     // Readable with the new key alone: the old one can now be retired.
     const newOnly = parseKeyring(newKey);
-    expect(decryptSecret(account!.imapPasswordEncrypted, newOnly, passwordAad(user!.id, 'imap'))).toBe(alice.password);
+    expect(decryptSecret(account!.imapPasswordEncrypted!, newOnly, passwordAad(user!.id, 'imap'))).toBe(alice.password);
 
     const again = await runScript('mail-rotate-key', [], '', { MAIL_ENCRYPTION_KEY: newKey, MAIL_ENCRYPTION_PREVIOUS_KEYS: oldKey });
     expect(again.stdout).toContain('re-encrypted 0');

@@ -4,6 +4,7 @@ import { getTranslations } from 'next-intl/server';
 import { getDb } from '@/db';
 import { requireUser } from '@/lib/auth/session';
 import { getMailAccount } from '@/lib/mail/account';
+import { configuredOAuthProviders } from '@/lib/mail/oauth';
 import { PageHeader } from '@/lib/ui/empty-state';
 import { ConnectMailbox } from '@/lib/ui/mail/connect-mailbox';
 import { InboxPageHeader, InboxView } from '@/lib/ui/mail/inbox-view';
@@ -28,7 +29,7 @@ export default async function InboxPage({ searchParams }: Props) {
     return (
       <>
         <PageHeader title={nav('inbox')} />
-        <ConnectMailbox defaultDisplayName={user.name} />
+        <ConnectMailbox defaultDisplayName={user.name} providers={configuredOAuthProviders()} />
       </>
     );
   }

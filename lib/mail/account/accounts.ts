@@ -4,7 +4,8 @@ import { mailAccounts, type MailAccount } from '@/db/schema';
 import { decryptSecret, encryptSecret } from '@/lib/crypto/envelope';
 import type { DetectionSource } from './autodetect';
 import type { TlsMode } from '@/lib/mail/transport';
-import { mailKeyring, passwordAad } from './keyring';
+import type { OAuthProviderId, OAuthTokens } from '@/lib/mail/oauth';
+import { mailKeyring, oauthTokenAad, passwordAad } from './keyring';
 
 export interface MailServerSettings {
   host: string;
@@ -12,14 +13,18 @@ export interface MailServerSettings {
   tls: TlsMode;
   username: string;
   password: string;
+  /** Set for provider sign-in (XOAUTH2); the password is then empty. Never stored in this form. */
+  accessToken?: string;
 }
 
 export interface MailAccountSettings {
   emailAddress: string;
   displayName: string;
+  /** For an account that signs in with its provider the passwords are empty and `oauth` holds the tokens. */
   imap: MailServerSettings;
   smtp: MailServerSettings;
   source: DetectionSource | 'manual';
+  oauth?: { provider: OAuthProviderId; tokens: OAuthTokens & { refreshToken: string } };
 }
 
 /** What pages and the browser may see of an account: everything but the passwords. */
@@ -32,6 +37,9 @@ export interface MailAccountView {
   source: MailAccount['settingsSource'];
   status: MailAccount['status'];
   lastError: string | null;
+  /** How the account signs in: 'password', or 'oauth2' with the provider's sign-in. */
+  authMethod: MailAccount['authMethod'];
+  oauthProvider: MailAccount['oauthProvider'];
 }
 
 export function toAccountView(account: MailAccount): MailAccountView {
@@ -44,6 +52,8 @@ export function toAccountView(account: MailAccount): MailAccountView {
     source: account.settingsSource,
     status: account.status,
     lastError: account.lastError,
+    authMethod: account.authMethod,
+    oauthProvider: account.oauthProvider,
   };
 }
 
@@ -53,23 +63,28 @@ export async function getMailAccount(db: Database, userId: string): Promise<Mail
   return account;
 }
 
-/** Decrypts the stored settings for a connection. Only server code that connects to the mailbox calls this. */
+/**
+ * Decrypts the stored passwords (empty for an account that signs in with its provider). Code that
+ * connects to the mailbox uses mailboxCredentials() instead, which also brings a fresh access token.
+ */
 export function accountCredentials(account: MailAccount): { imap: MailServerSettings; smtp: MailServerSettings } {
   const keyring = mailKeyring();
+  const decrypt = (envelope: string | null, protocol: 'imap' | 'smtp') =>
+    envelope === null ? '' : decryptSecret(envelope, keyring, passwordAad(account.userId, protocol));
   return {
     imap: {
       host: account.imapHost,
       port: account.imapPort,
       tls: account.imapTls,
       username: account.imapUsername,
-      password: decryptSecret(account.imapPasswordEncrypted, keyring, passwordAad(account.userId, 'imap')),
+      password: decrypt(account.imapPasswordEncrypted, 'imap'),
     },
     smtp: {
       host: account.smtpHost,
       port: account.smtpPort,
       tls: account.smtpTls,
       username: account.smtpUsername,
-      password: decryptSecret(account.smtpPasswordEncrypted, keyring, passwordAad(account.userId, 'smtp')),
+      password: decrypt(account.smtpPasswordEncrypted, 'smtp'),
     },
   };
 }
@@ -77,6 +92,7 @@ export function accountCredentials(account: MailAccount): { imap: MailServerSett
 /** Creates or replaces the user's one mail account with verified settings; passwords are sealed before they reach the database. */
 export async function saveMailAccount(db: Database, userId: string, settings: MailAccountSettings): Promise<MailAccount> {
   const keyring = mailKeyring();
+  const oauth = settings.oauth;
   const columns = {
     emailAddress: settings.emailAddress,
     displayName: settings.displayName,
@@ -84,12 +100,17 @@ export async function saveMailAccount(db: Database, userId: string, settings: Ma
     imapPort: settings.imap.port,
     imapTls: settings.imap.tls,
     imapUsername: settings.imap.username,
-    imapPasswordEncrypted: encryptSecret(settings.imap.password, keyring, passwordAad(userId, 'imap')),
+    imapPasswordEncrypted: oauth ? null : encryptSecret(settings.imap.password, keyring, passwordAad(userId, 'imap')),
     smtpHost: settings.smtp.host,
     smtpPort: settings.smtp.port,
     smtpTls: settings.smtp.tls,
     smtpUsername: settings.smtp.username,
-    smtpPasswordEncrypted: encryptSecret(settings.smtp.password, keyring, passwordAad(userId, 'smtp')),
+    smtpPasswordEncrypted: oauth ? null : encryptSecret(settings.smtp.password, keyring, passwordAad(userId, 'smtp')),
+    authMethod: oauth ? ('oauth2' as const) : ('password' as const),
+    oauthProvider: oauth?.provider ?? null,
+    oauthRefreshTokenEncrypted: oauth ? encryptSecret(oauth.tokens.refreshToken, keyring, oauthTokenAad(userId, 'refresh')) : null,
+    oauthAccessTokenEncrypted: oauth ? encryptSecret(oauth.tokens.accessToken, keyring, oauthTokenAad(userId, 'access')) : null,
+    oauthAccessTokenExpiresAt: oauth?.tokens.accessTokenExpiresAt ?? null,
     settingsSource: settings.source,
     status: 'ok' as const,
     lastError: null,

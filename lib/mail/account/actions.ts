@@ -1,15 +1,20 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { headers } from 'next/headers';
 import { after } from 'next/server';
 import { z } from 'zod';
 import type { Database } from '@/db';
 import { authenticatedAction } from '@/lib/actions/action';
 import { UserFacingError } from '@/lib/actions/errors';
 import { emailField } from '@/lib/auth/schemas';
+import { currentSessionId } from '@/lib/auth/session';
+import { OAUTH_PROVIDER_IDS, type OAuthProviderId } from '@/lib/mail/oauth';
 import { importAccountNow } from '@/lib/mail/sync';
 import { deleteMailAccount, getMailAccount } from './accounts';
-import { ManualSettingsError, connectManually, connectWithAutodetect, type ConnectOutcome, type ManualConnectInput } from './connect';
+import { detectOAuthSignIn, OAuthSignInError, signInProvidersForServers, startOAuthSignIn } from './oauth-connect';
+import { oauthRedirectUri } from './oauth-redirect';
+import { ManualSettingsError, connectManually, connectWithAutodetect, manualOAuthServers, type ConnectOutcome, type ManualConnectInput, type ManualFormValues } from './connect';
 
 const displayName = z.string().trim().max(200, 'nameTooLong').default('');
 const checkbox = z
@@ -94,4 +99,83 @@ export const removeMailAccountAction = authenticatedAction('mail.removeAccount',
   revalidatePath('/inbox');
   revalidatePath('/settings/email');
   return { removed };
+});
+
+const providerSignInSchema = z.object({
+  provider: z.enum(OAUTH_PROVIDER_IDS as [OAuthProviderId, ...OAuthProviderId[]], { message: 'invalidValue' }),
+  emailAddress: emailField.optional(),
+  displayName,
+  // From the manual form: the servers to use the provider's token with.
+  imapServer: server.optional(),
+  imapUsername: username.optional(),
+  imapSsl: checkbox,
+  smtpServer: server.optional(),
+  smtpUsername: username.optional(),
+  smtpSsl: checkbox,
+});
+
+type ProviderSignInStart = { url: string } | { needsServers: true; form: ManualFormValues };
+
+/**
+ * "Sign in with Microsoft / Google": for a new mailbox (the address typed, its servers detected), or
+ * to reconnect or switch the connected one (its saved servers). Answers the provider URL the browser
+ * goes to; the callback route finishes the connection.
+ */
+export const startProviderSignInAction = authenticatedAction('mail.startProviderSignIn', providerSignInSchema, async (input, { db, user }): Promise<ProviderSignInStart> => {
+  const sessionId = await currentSessionId();
+  if (!sessionId) throw new UserFacingError('notSignedIn');
+  const existing = await getMailAccount(db, user.id);
+  const requestHeaders = await headers();
+  // A server action's POST names the page's origin; the callback route sees the same scheme.
+  const originProtocol = URL.canParse(requestHeaders.get('origin') ?? '') ? new URL(requestHeaders.get('origin')!).protocol : 'https:';
+  const redirectUri = oauthRedirectUri(requestHeaders, originProtocol);
+  let start;
+  if (!existing && input.emailAddress && input.imapServer && input.smtpServer && input.imapUsername && input.smtpUsername) {
+    let servers;
+    try {
+      servers = manualOAuthServers({
+        imap: { server: input.imapServer, username: input.imapUsername, ssl: input.imapSsl },
+        smtp: { server: input.smtpServer, username: input.smtpUsername, ssl: input.smtpSsl },
+      });
+    } catch (error) {
+      if (error instanceof ManualSettingsError) throw new UserFacingError('invalidServer', {}, error.field);
+      throw error;
+    }
+    // The provider's token goes only to that provider's servers (or the admin's test stand-in).
+    if (!signInProvidersForServers(servers).includes(input.provider)) throw new UserFacingError('mail.providerMismatch', {}, 'imapServer');
+    start = { emailAddress: input.emailAddress, displayName: input.displayName, servers };
+  } else if (existing) {
+    const servers = {
+      imap: { host: existing.imapHost, port: existing.imapPort, tls: existing.imapTls, username: existing.imapUsername },
+      smtp: { host: existing.smtpHost, port: existing.smtpPort, tls: existing.smtpTls, username: existing.smtpUsername },
+      source: existing.settingsSource,
+    };
+    if (!signInProvidersForServers(servers).includes(input.provider)) {
+      throw new UserFacingError('mail.providerMismatch', {}, 'provider');
+    }
+    start = { emailAddress: existing.emailAddress, displayName: existing.displayName, servers };
+  } else {
+    if (!input.emailAddress) throw new UserFacingError('invalidEmail', {}, 'emailAddress');
+    start = { emailAddress: input.emailAddress, displayName: input.displayName };
+  }
+  try {
+    const url = await startOAuthSignIn(db, { userId: user.id, sessionId, provider: input.provider, redirectUri, ...start });
+    return { url: url.toString() };
+  } catch (error) {
+    if (error instanceof OAuthSignInError && error.problem === 'provider_mismatch' && !existing && input.emailAddress) {
+      // Not recognised as this provider's mailbox: the servers are asked for, as on the password path.
+      const domain = input.emailAddress.split('@')[1] ?? '';
+      const guess = (prefix: string) => ({ server: `${prefix}.${domain}`, username: input.emailAddress!, ssl: true });
+      return { needsServers: true, form: { emailAddress: input.emailAddress, displayName: input.displayName, imap: guess('imap'), smtp: guess('smtp') } };
+    }
+    if (error instanceof OAuthSignInError) throw new UserFacingError(error.problem === 'provider_mismatch' ? 'mail.providerMismatch' : 'mail.providerNotConfigured', {}, 'emailAddress');
+    throw error;
+  }
+});
+
+/** While the address is typed: which configured provider sign-in it belongs to (by domain, servers or MX), so the form can offer that one first. */
+export const detectProviderSignInAction = authenticatedAction('mail.detectProviderSignIn', z.object({ emailAddress: emailField }), async (input) => {
+  const detected = await detectOAuthSignIn(input.emailAddress);
+  // recognised without a provider: a mailbox elsewhere (iCloud, Yahoo …) that signs in with its password.
+  return { provider: detected?.provider ?? null, recognised: detected !== undefined };
 });

@@ -1,4 +1,5 @@
 import type { Database } from '@/db';
+import type { MailOAuthServers } from '@/db/schema';
 import { env } from '@/lib/env';
 import { accountCredentials, getMailAccount, saveMailAccount, type MailAccountSettings, type MailServerSettings } from './accounts';
 import { detectMailSettings, type AutodetectDeps, type DetectedProvider } from './autodetect';
@@ -100,7 +101,7 @@ async function verifyServer(protocol: 'imap' | 'smtp', server: MailServerSetting
 }
 
 /** Verifies both halves at once and saves the account only when both work. */
-async function verifyAndSave(
+export async function verifyAndSave(
   db: Database,
   userId: string,
   settings: MailAccountSettings,
@@ -228,4 +229,19 @@ export async function connectManually(db: Database, userId: string, input: Manua
     smtp,
     source: 'manual',
   });
+}
+
+/** Servers typed into the manual form for a provider sign-in (no passwords: the token replaces them). */
+export function manualOAuthServers(input: { imap: Omit<ManualServerInput, 'password'>; smtp: Omit<ManualServerInput, 'password'> }): MailOAuthServers {
+  const server = (half: Omit<ManualServerInput, 'password'>, protocol: 'imap' | 'smtp') => {
+    const tls: TlsMode = half.ssl ? 'implicit' : 'none';
+    try {
+      const hostPort = parseHostPort(half.server, protocol === 'imap' ? defaultImapPort(tls) : defaultSmtpPort(tls));
+      return { ...hostPort, tls, username: half.username.trim() };
+    } catch (error) {
+      if (error instanceof HostPortError) throw new ManualSettingsError(protocol === 'imap' ? 'imapServer' : 'smtpServer', error.message);
+      throw error;
+    }
+  };
+  return { imap: server(input.imap, 'imap'), smtp: server(input.smtp, 'smtp'), source: 'manual' };
 }

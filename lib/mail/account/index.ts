@@ -24,7 +24,21 @@ export {
 } from './connect';
 export { parseEmailAddress } from './email-address';
 export { buildProviderTable, isActiveIspdbFileName, serializeProviderTable, type IspdbFile } from './ispdb';
-export { mailKeyring, passwordAad } from './keyring';
+export { mailKeyring, oauthTokenAad, passwordAad } from './keyring';
+export { OAUTH_CALLBACK_PATH, oauthRedirectUri } from './oauth-redirect';
+export {
+  completeOAuthSignIn,
+  detectOAuthSignIn,
+  finishOAuthSignIn,
+  oauthProviderForServers,
+  OAuthSignInError,
+  signInProvidersForServers,
+  startOAuthSignIn,
+  type FinishOAuthInput,
+  type OAuthSignInProblem,
+  type StartOAuthInput,
+} from './oauth-connect';
+export { mailboxCredentials, MailboxSignInError, type MailboxCredentials } from './oauth-tokens';
 export type { ProviderHelp } from './provider-schema';
 export { reencryptMailPasswords, type RotationReport } from './rotate-keys';
 export { verifyImap, verifySmtp, type ImapVerification, type SmtpVerification } from './verify';

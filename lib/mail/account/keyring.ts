@@ -22,3 +22,6 @@ export function mailKeyring(): Keyring {
  * a user has one account and its id is not known before the insert.
  */
 export const passwordAad = (userId: string, protocol: 'imap' | 'smtp') => `mail-account:${userId}:${protocol}`;
+
+/** The same binding for the provider sign-in's tokens of an account (refresh and access token apart). */
+export const oauthTokenAad = (userId: string, kind: 'refresh' | 'access') => `mail-account:${userId}:oauth-${kind}`;

@@ -6,7 +6,7 @@ import { mailDraftAttachments, mailDrafts, type MailAccount, type MailAddressEnt
 import { UserFacingError } from '@/lib/actions/errors';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
-import { accountCredentials, getMailAccount } from '@/lib/mail/account';
+import { getMailAccount, mailboxCredentials } from '@/lib/mail/account';
 import { htmlToPlainText, sanitizeMailHtml } from '@/lib/mail/html';
 import { getMessage, loadAttachmentContent } from '@/lib/mail/mailbox';
 import { getPreferences } from '@/lib/preferences/service';
@@ -186,7 +186,7 @@ export async function syncDraftCopy(db: Database, draftId: string): Promise<void
     if (!draft || draft.serverDraftRevision >= draft.revision || !(EDITABLE_STATES as readonly string[]).includes(draft.state)) return;
     const [account] = await db.query.mailAccounts.findMany({ where: (table, { eq: equals }) => equals(table.id, draft.accountId), with: { user: true } });
     if (!account) return;
-    const credentials = accountCredentials(account);
+    const credentials = await mailboxCredentials(db, account);
     const files = await db.select().from(mailDraftAttachments).where(eq(mailDraftAttachments.draftId, draft.id));
     const built = await buildMessage(draft, files, senderOf(account, account.user), new Date());
     const copy = await replaceDraftCopy(credentials.imap, built.copySource, { folder: draft.serverDraftFolder, uid: draft.serverDraftUid, uidValidity: draft.serverDraftUidValidity });
@@ -208,7 +208,7 @@ export async function discardDraft(db: Database, userId: string, draftId: string
     .where(and(eq(mailDrafts.id, draftId), eq(mailDrafts.accountId, account.id), inArray(mailDrafts.state, [...EDITABLE_STATES, 'unknown'])))
     .returning();
   if (!removed) return false;
-  await deleteDraftCopy(accountCredentials(account).imap, { folder: removed.serverDraftFolder, uid: removed.serverDraftUid, uidValidity: removed.serverDraftUidValidity }).catch((error: unknown) =>
+  await mailboxCredentials(db, account).then((credentials) => deleteDraftCopy(credentials.imap, { folder: removed.serverDraftFolder, uid: removed.serverDraftUid, uidValidity: removed.serverDraftUidValidity })).catch((error: unknown) =>
     log('warn', 'removing the draft from the Drafts folder failed', { error: error instanceof Error ? error.message : String(error) }),
   );
   return true;

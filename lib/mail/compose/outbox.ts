@@ -5,7 +5,7 @@ import { composeSettings, mailAccountSync, mailDraftAttachments, mailDrafts, typ
 import { archiveSentMessage } from '@/lib/crm/documents';
 import { UserFacingError } from '@/lib/actions/errors';
 import { log } from '@/lib/log';
-import { accountCredentials } from '@/lib/mail/account';
+import { mailboxCredentials, MailboxSignInError } from '@/lib/mail/account';
 import { runImportPass } from '@/lib/mail/sync';
 import { EDITABLE_STATES, requireAccount, syncDraftCopy } from './drafts';
 import { buildMessage } from './mime';
@@ -72,7 +72,7 @@ export async function resolveUnknown(db: Database, userId: string, draftId: stri
   const account = await requireAccount(db, userId);
   const [draft] = await db.select().from(mailDrafts).where(and(eq(mailDrafts.id, draftId), eq(mailDrafts.accountId, account.id), eq(mailDrafts.state, 'unknown')));
   if (!draft) throw new UserFacingError('compose.draftGone');
-  if (await isInSentFolder(accountCredentials(account).imap, draft.messageId)) {
+  if (await isInSentFolder((await mailboxCredentials(db, account)).imap, draft.messageId)) {
     await db.update(mailDrafts).set({ state: 'sent', sentAt: new Date(), lastError: null }).where(and(eq(mailDrafts.id, draftId), eq(mailDrafts.state, 'unknown')));
     return 'found-in-sent';
   }
@@ -132,7 +132,11 @@ async function sendClaimed(db: Database, draft: MailDraft): Promise<keyof Outbox
   try {
     const account = await db.query.mailAccounts.findFirst({ where: (table, { eq: equals }) => equals(table.id, draft.accountId), with: { user: true } });
     if (!account) throw new DeliveryError('failed', new UserFacingError('compose.noAccount'));
-    const credentials = accountCredentials(account);
+    const credentials = await mailboxCredentials(db, account).catch((error: unknown) => {
+      // The provider refused to renew the sign-in: nothing was sent, and the user has to reconnect.
+      if (error instanceof MailboxSignInError) throw new DeliveryError('failed', new UserFacingError('compose.signInRefused'));
+      throw error;
+    });
     const files = await db.select().from(mailDraftAttachments).where(eq(mailDraftAttachments.draftId, draft.id));
     // A file whose upload broke off is not sent half.
     if (files.some((file) => file.content.length !== file.size)) throw new DeliveryError('failed', new UserFacingError('compose.attachmentIncomplete'));

@@ -11,7 +11,7 @@ import { EnvelopeError, KeyringError } from '@/lib/crypto/envelope';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { getPreferences } from '@/lib/preferences/service';
-import { accountCredentials, getMailAccount, type MailServerSettings } from '@/lib/mail/account';
+import { getMailAccount, mailboxCredentials, MailboxSignInError, type MailboxCredentials, type MailServerSettings } from '@/lib/mail/account';
 import type { ComposedMessage, MailAddress } from './compose-schema';
 import { MailHostNotFoundError, MailHostRefusedError, resolveMailHost, classifyMailError, smtpTransportOptions, type ConnectionTimeouts, type ServerSettings } from '@/lib/mail/transport';
 import { fileSentCopy, storesSentMailItself } from './mailbox-copies';
@@ -50,7 +50,7 @@ const COMMON_SENT_FOLDER_NAMES = ['Sent', 'Sent Items', 'Sent Messages', '[Gmail
 export async function sendMail(db: Database, user: Pick<User, 'id' | 'name'>, message: ComposedMessage): Promise<SendMailResult> {
   const account = await getMailAccount(db, user.id);
   if (!account) throw new UserFacingError('compose.noAccount');
-  const credentials = readCredentials(account);
+  const credentials = await readCredentials(db, account);
   const { signature } = await getPreferences(db, user.id);
 
   const mail: Mail.Options = {
@@ -82,10 +82,11 @@ export function withSignature(body: string, signature: string): string {
   return text === '' ? `-- \n${signature}` : `${text}\n\n-- \n${signature}`;
 }
 
-function readCredentials(account: MailAccount): ReturnType<typeof accountCredentials> {
+async function readCredentials(db: Database, account: MailAccount): Promise<MailboxCredentials> {
   try {
-    return accountCredentials(account);
+    return await mailboxCredentials(db, account);
   } catch (error) {
+    if (error instanceof MailboxSignInError) throw new UserFacingError('compose.signInRefused');
     // The key the passwords were sealed with is gone (rotated without keeping the old one).
     if (error instanceof EnvelopeError || error instanceof KeyringError) throw new UserFacingError('compose.credentialsUnreadable');
     throw error;

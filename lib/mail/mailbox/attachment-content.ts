@@ -3,7 +3,7 @@ import type { Database } from '@/db';
 import { mailAttachments, type MailAccount } from '@/db/schema';
 import { EnvelopeError, KeyringError } from '@/lib/crypto/envelope';
 import { log } from '@/lib/log';
-import { accountCredentials, getMailAccount } from '@/lib/mail/account';
+import { getMailAccount, mailboxCredentials, MailboxSignInError } from '@/lib/mail/account';
 import { ImapSession , MailHostNotFoundError, MailHostRefusedError , classifyMailError, type MailErrorCode } from '@/lib/mail/transport';
 import { getAttachmentForUser, type OwnAttachment } from './queries';
 
@@ -72,7 +72,7 @@ export async function loadAttachmentContent(
   // closer to locking the account.
   if (account.status === 'auth_failed') return failure('auth');
 
-  const fetched = await withDownloadConnection(account.id, () => fetchFromServer(account, attachmentId, { ...attachment, part }));
+  const fetched = await withDownloadConnection(account.id, () => fetchFromServer(db, account, attachmentId, { ...attachment, part }));
   if (!fetched.ok) return fetched;
   if (fetched.content.length <= (options.cacheLimitBytes ?? MAX_CACHED_ATTACHMENT_BYTES)) {
     // "content is null" leaves a row another download filled meanwhile alone; a message the importer
@@ -113,13 +113,14 @@ export async function withDownloadConnection<T>(accountId: string, work: () => P
 }
 
 async function fetchFromServer(
+  db: Database,
   account: MailAccount,
   attachmentId: string,
   attachment: OwnAttachment & { part: string },
 ): Promise<{ ok: true; content: Buffer<ArrayBuffer> } | AttachmentFailure> {
   let session: ImapSession | undefined;
   try {
-    session = await ImapSession.open(accountCredentials(account).imap);
+    session = await ImapSession.open((await mailboxCredentials(db, account)).imap);
     const content = await session.downloadPart(attachment.folderPath, attachment.uidValidity, attachment.uid, attachment.part);
     // Servers answer a part number the message does not have with an empty section, not an error.
     if (content === null || (content.length === 0 && attachment.size > 0)) return failure('gone');
@@ -137,6 +138,7 @@ export function classifyFailure(error: unknown, account: MailAccount): { kind: '
   if (error instanceof EnvelopeError || error instanceof KeyringError) {
     return { kind: 'auth', reason: 'the stored mailbox password cannot be decrypted (the encryption key changed)' };
   }
+  if (error instanceof MailboxSignInError) return { kind: 'auth', reason: error.message };
   if (error instanceof MailHostRefusedError || error instanceof MailHostNotFoundError) return { kind: 'server', reason: error.message };
   const classified = classifyMailError(error, { protocol: 'imap', tls: account.imapTls, host: account.imapHost, port: account.imapPort });
   return { kind: LOGIN_REFUSED_CODES.has(classified.code) ? 'auth' : 'server', reason: classified.message };

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Database } from '@/db';
 import { mailFolders, mailMessages } from '@/db/schema';
 import { log } from '@/lib/log';
-import { accountCredentials, getMailAccount } from '@/lib/mail/account';
+import { getMailAccount, mailboxCredentials } from '@/lib/mail/account';
 import { ImapSession } from '@/lib/mail/transport';
 import { classifyFailure, failure, withDownloadConnection, type AttachmentFailure } from './attachment-content';
 import { ownAccount } from './own-account';
@@ -39,7 +39,7 @@ export async function fetchOriginalSource(
   return withDownloadConnection(account.id, async () => {
     let session: ImapSession | undefined;
     try {
-      session = await ImapSession.open(accountCredentials(account).imap);
+      session = await ImapSession.open((await mailboxCredentials(db, account)).imap);
       // uid_validity 0: a local move not yet applied on the server; the UID then means nothing.
       let source = message.uidValidity === 0 ? null : await session.downloadSource(message.folderPath, message.uidValidity, message.uid);
       if (source === null && message.messageId) {

@@ -3,7 +3,7 @@ import type { Database } from '@/db';
 import { mailAccounts, mailFolders, type MailAccount, type MailFolder, type MailImportProgress } from '@/db/schema';
 import { EnvelopeError, KeyringError } from '@/lib/crypto/envelope';
 import { errorText, log } from '@/lib/log';
-import { accountCredentials } from '@/lib/mail/account';
+import { mailboxCredentials, MailboxSignInError } from '@/lib/mail/account';
 import {
   classifyFolders,
   classifyMailError,
@@ -54,7 +54,7 @@ export async function importAccount(context: PassContext, lease: Lease): Promise
 
   let session: ImapSession | undefined;
   try {
-    session = await openSession(account, { extensions: context.imapExtensions, ...(context.imapLogger ? { logger: context.imapLogger } : {}) });
+    session = await openSession(context.db, account, { extensions: context.imapExtensions, ...(context.imapLogger ? { logger: context.imapLogger } : {}) });
     const accountContext: AccountContext = { ...context, lease, account, session, summary };
     // The user's changes first, so the sync below reads the server with them in; and again after
     // it, for changes made while a long import ran.
@@ -87,10 +87,12 @@ export async function importAccount(context: PassContext, lease: Lease): Promise
   return finish();
 }
 
-export async function openSession(account: MailAccount, options: ImapSessionOptions): Promise<ImapSession> {
+export async function openSession(db: Database, account: MailAccount, options: ImapSessionOptions): Promise<ImapSession> {
   try {
-    return await ImapSession.open(accountCredentials(account).imap, options);
+    return await ImapSession.open((await mailboxCredentials(db, account)).imap, options);
   } catch (error) {
+    // The provider refused to renew the sign-in: the same Reconnect as a wrong password.
+    if (error instanceof MailboxSignInError) throw new AccountFailure('auth', error.message, { cause: error });
     if (error instanceof EnvelopeError || error instanceof KeyringError) {
       throw new AccountFailure('auth', 'The stored mailbox password cannot be decrypted (the encryption key changed): reconnect the mailbox.', {
         cause: error,

@@ -101,7 +101,7 @@ export async function runReprocess(db: Database, options: ReprocessRunOptions): 
       }
       let remaining = false;
       try {
-        const session = await openSession(account, {});
+        const session = await openSession(db, account, {});
         try {
           const counts = await reprocessAccountMessages(db, lease, session, account, {
             deadline: Math.min(deadline, Date.now() + (options.sliceMs ?? DEFAULT_SLICE_MS)),

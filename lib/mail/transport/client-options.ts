@@ -13,6 +13,11 @@ export interface ServerSettings {
   tls: TlsMode;
   username: string;
   password: string;
+  /**
+   * An OAuth2 access token (Microsoft 365, Google): when set, the login is XOAUTH2 with it instead of
+   * the password, for IMAP and SMTP alike.
+   */
+  accessToken?: string;
   /** Already-resolved IP to connect to (e.g. after an SSRF check); TLS still verifies `host`. */
   connectAddress?: string;
 }
@@ -40,7 +45,7 @@ export function imapClientOptions(settings: ServerSettings, timeouts: Connection
     // 'starttls': fail rather than continue unencrypted when STARTTLS is missing (a downgrade attack
     // looks exactly like that). 'none': upgrade when offered, else continue in plain text.
     ...(settings.tls === 'starttls' ? { doSTARTTLS: true } : {}),
-    auth: { user: settings.username, pass: settings.password },
+    auth: settings.accessToken ? { user: settings.username, accessToken: settings.accessToken } : { user: settings.username, pass: settings.password },
     logger: false,
     connectionTimeout: timeouts.connectionMs,
     greetingTimeout: timeouts.greetingMs,
@@ -69,7 +74,10 @@ export function smtpTransportOptions(
     secure: policy === 'implicit',
     requireTLS: policy === 'require-starttls',
     ignoreTLS: policy === 'plaintext',
-    auth: { user: settings.username, pass: settings.password },
+    // Only the token: without a refresh token or client credentials nodemailer never tries to renew it itself.
+    auth: settings.accessToken
+      ? { type: 'OAuth2', user: settings.username, accessToken: settings.accessToken }
+      : { user: settings.username, pass: settings.password },
     tls: servername ? { servername } : {},
     connectionTimeout: timeouts.connectionMs,
     greetingTimeout: timeouts.greetingMs,

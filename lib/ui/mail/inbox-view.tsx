@@ -110,8 +110,12 @@ export async function InboxView({
       <div className={`${readingOpen ? 'hidden lg:flex' : 'flex'} flex-col gap-3`}>
         {account.status === 'auth_failed' ? (
           <div className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" role="alert">
-            <span>{t('reconnectNeeded', { address: account.emailAddress })}</span>
-            <Link href="/settings/email?reconnect=1#account-settings" className="font-medium underline">
+            <span>
+              {account.authMethod === 'oauth2'
+                ? t('reconnectNeededProvider', { address: account.emailAddress, provider: account.oauthProvider === 'google' ? 'Google' : 'Microsoft' })
+                : t('reconnectNeeded', { address: account.emailAddress })}
+            </span>
+            <Link href={account.authMethod === 'oauth2' ? '/settings/email' : '/settings/email?reconnect=1#account-settings'} className="font-medium underline">
               {t('reconnect')}
             </Link>
           </div>

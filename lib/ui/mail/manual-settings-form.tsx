@@ -3,9 +3,11 @@
 import { useEffect, useState } from 'react';
 import { useTranslations } from 'next-intl';
 import { type ConnectOutcome, type ManualFormValues, type ServerProblem ,type  ProviderHelp } from '@/lib/mail/account';
-import { saveManualMailSettingsAction } from '@/lib/mail/account/actions';
+import { saveManualMailSettingsAction, startProviderSignInAction } from '@/lib/mail/account/actions';
+import type { OAuthProviderId } from '@/lib/mail/oauth/client';
 import { Field, FormAlert, SubmitButton } from '@/lib/ui/form';
 import { useActionForm } from '@/lib/ui/use-action-form';
+import { isRedirecting, ProviderButtons, useProviderRedirect } from './provider-sign-in';
 import { ServerProblemMessage } from './server-problem';
 
 interface Props {
@@ -17,6 +19,8 @@ interface Props {
   initialOutcome?: Extract<ConnectOutcome, { connected: false }>;
   /** Reconnecting after the server refused the saved password: the cursor starts in the password field. */
   focusPassword?: boolean;
+  /** Provider sign-ins offered instead of the passwords, with these servers (new mailboxes only). */
+  providers?: readonly OAuthProviderId[];
 }
 
 function ServerFields({
@@ -105,9 +109,15 @@ function ServerFields({
 }
 
 /** IMAP and SMTP settings by hand: shown when the provider is unknown or verification failed, and for editing. */
-export function ManualSettingsForm({ initial, mode, typedPassword, initialOutcome, focusPassword }: Props) {
+export function ManualSettingsForm({ initial, mode, typedPassword, initialOutcome, focusPassword, providers = [] }: Props) {
   const t = useTranslations('mailConnect');
-  const { result, pending, onSubmit, fieldError } = useActionForm(saveManualMailSettingsAction);
+  const save = useActionForm(saveManualMailSettingsAction);
+  const signIn = useActionForm(startProviderSignInAction);
+  useProviderRedirect(signIn.result);
+  const { result, pending } = save;
+  const fieldError = (name: string) => signIn.fieldError(name) ?? save.fieldError(name);
+  const onSubmit = (event: React.FormEvent<HTMLFormElement>) =>
+    (event.nativeEvent as SubmitEvent).submitter?.getAttribute('name') === 'provider' ? signIn.onSubmit(event) : save.onSubmit(event);
   const latest = result?.ok ? result.data : initialOutcome;
   const failed = latest && !latest.connected ? latest : undefined;
   const values = failed?.form ?? initial;
@@ -125,6 +135,7 @@ export function ManualSettingsForm({ initial, mode, typedPassword, initialOutcom
       {failed?.reason === 'unknown_provider' ? <FormAlert tone="info" message={t('unknownProvider')} /> : null}
       {failed?.reason === 'verification_failed' ? <FormAlert message={t('verificationFailed')} /> : null}
       <FormAlert message={result && !result.ok ? result.error : null} />
+      <FormAlert message={signIn.result && !signIn.result.ok ? signIn.result.error : null} />
       {result?.ok && result.data.connected && mode === 'edit' ? <FormAlert tone="success" message={t('saved')} /> : null}
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label={t('emailAddress')} name="emailAddress" type="email" defaultValue={values.emailAddress} required error={fieldError('emailAddress')} />
@@ -150,6 +161,12 @@ export function ManualSettingsForm({ initial, mode, typedPassword, initialOutcom
           {mode === 'edit' ? t('saveChanges') : t('connect')}
         </SubmitButton>
       </div>
+      {providers.length > 0 && mode === 'connect' ? (
+        <div className="flex flex-col gap-2 border-t border-slate-200 pt-3">
+          <p className="text-sm text-slate-600">{t('providerWithServers')}</p>
+          <ProviderButtons providers={providers} pending={signIn.pending || isRedirecting(signIn.result)} />
+        </div>
+      ) : null}
     </form>
   );
 }

@@ -3,11 +3,12 @@ import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { getDb } from '@/db';
 import { requireUser } from '@/lib/auth/session';
-import { getMailAccount, toAccountView , accountFormValues } from '@/lib/mail/account';
+import { getMailAccount, toAccountView , accountFormValues, signInProvidersForServers, type OAuthSignInProblem } from '@/lib/mail/account';
 import { listAllFolders } from '@/lib/mail/mailbox';
 import { CardSection, PageHeader } from '@/lib/ui/empty-state';
 import { FormAlert } from '@/lib/ui/form';
 import { getPreferences } from '@/lib/preferences/service';
+import { AccountSignIn } from '@/lib/ui/mail/account-sign-in';
 import { AccountSummary } from '@/lib/ui/mail/account-summary';
 import { FolderSelection } from '@/lib/ui/mail/folder-selection';
 import { ManualSettingsForm } from '@/lib/ui/mail/manual-settings-form';
@@ -20,12 +21,27 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('mailOptionsPage'))('title') };
 }
 
+const SIGN_IN_PROBLEMS: ReadonlySet<string> = new Set<OAuthSignInProblem | 'verification_failed'>([
+  'provider_not_configured',
+  'provider_mismatch',
+  'state_invalid',
+  'state_expired',
+  'access_denied',
+  'provider_error',
+  'grant_refused',
+  'verification_failed',
+]);
+
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function MailOptionsPage({ searchParams }: Props) {
   const user = await requireUser();
+  const query = await searchParams;
   // From the Inbox's Reconnect banner: the account editor opens with the cursor in the password.
-  const reconnect = (await searchParams).reconnect === '1';
+  const reconnect = query.reconnect === '1';
+  // Set by the provider sign-in's callback when it could not connect; anything else is ignored.
+  const signIn = query.signIn;
+  const signInProblem = typeof signIn === 'string' && SIGN_IN_PROBLEMS.has(signIn) ? signIn : null;
   const t = await getTranslations('mailOptionsPage');
   const db = await getDb();
   const [account, preferences, folders, undoSendSeconds] = await Promise.all([getMailAccount(db, user.id), getPreferences(db, user.id), listAllFolders(db, user.id), getUndoSendSeconds(db, user.id)]);
@@ -43,11 +59,13 @@ export default async function MailOptionsPage({ searchParams }: Props) {
         {view ? (
           <div className="flex flex-col gap-6">
             <AccountSummary account={view} />
-            <details id="account-settings" className="rounded-md border border-slate-200 p-4" open={reconnect}>
+            <AccountSignIn authMethod={view.authMethod} provider={view.oauthProvider} providers={signInProvidersForServers(view)} problem={signInProblem} />
+            {/* A provider sign-in reconnects through the provider (above); a password one in the editor. */}
+            <details id="account-settings" className="rounded-md border border-slate-200 p-4" open={reconnect && view.authMethod === 'password'}>
               <summary className="cursor-pointer font-medium">{t('edit')}</summary>
               <div className="mt-4 flex flex-col gap-4">
-                {reconnect ? <FormAlert tone="warning" message={t('reconnectHint')} /> : null}
-                <ManualSettingsForm mode="edit" initial={accountFormValues(view)} focusPassword={reconnect} />
+                {reconnect && view.authMethod === 'password' ? <FormAlert tone="warning" message={t('reconnectHint')} /> : null}
+                <ManualSettingsForm mode="edit" initial={accountFormValues(view)} focusPassword={reconnect && view.authMethod === 'password'} />
               </div>
             </details>
             {folders.length > 0 ? (
@@ -62,12 +80,15 @@ export default async function MailOptionsPage({ searchParams }: Props) {
             <RemoveAccount emailAddress={view.emailAddress} />
           </div>
         ) : (
+          <>
+          {signInProblem ? <AccountSignIn authMethod={null} provider={null} providers={[]} problem={signInProblem} /> : null}
           <p className="text-sm text-slate-600">
             {t('noAccount')}{' '}
             <Link href="/inbox" className="font-medium text-indigo-700 hover:underline">
               {t('connectInInbox')}
             </Link>
           </p>
+          </>
         )}
       </CardSection>
     </div>

@@ -3,6 +3,8 @@ import { getFormatter, getTranslations } from 'next-intl/server';
 import { getDb } from '@/db';
 import { requireAdmin } from '@/lib/auth/session';
 import { appVersion, configurationStatus, downloadWindow, importErrorKind, importStatusByAccount, schemaVersion } from '@/lib/system/status';
+import { env } from '@/lib/env';
+import { configuredOAuthProviders, OAUTH_PROVIDER_IDS } from '@/lib/mail/oauth';
 import { CardSection, PageHeader } from '@/lib/ui/empty-state';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -15,6 +17,7 @@ export default async function SystemPage() {
   const db = await getDb();
   const [t, format, accounts, schema] = await Promise.all([getTranslations('system'), getFormatter(), importStatusByAccount(db), schemaVersion(db)]);
   const window = downloadWindow();
+  const testServer = env().mailOAuthTestServerUrl;
   const when = (date: Date | null) => (date ? format.dateTime(date, { dateStyle: 'short', timeStyle: 'medium' }) : t('never'));
 
   return (
@@ -60,6 +63,16 @@ export default async function SystemPage() {
             </li>
           ))}
         </ul>
+      </CardSection>
+      <CardSection id="system-providers" title={t('providersTitle')}>
+        <ul className="flex flex-col gap-1 text-sm" data-testid="sign-in-providers">
+          {OAUTH_PROVIDER_IDS.map((provider) => (
+            <li key={provider}>
+              {t(`providerName.${provider}`)}: {configuredOAuthProviders().includes(provider) ? t('providerConfigured') : t('providerNotConfigured')}
+            </li>
+          ))}
+        </ul>
+        {testServer ? <p className="mt-2 text-sm text-amber-800">{t('providerTestServer', { url: testServer })}</p> : null}
       </CardSection>
       <CardSection id="system-version" title={t('versionTitle')} className="text-sm">
         <p>{t('appVersion', { version: appVersion() })}</p>

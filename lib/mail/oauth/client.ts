@@ -1,0 +1,2 @@
+// Browser-safe: the provider ids, for client components.
+export type OAuthProviderId = 'microsoft' | 'google';
