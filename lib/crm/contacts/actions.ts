@@ -11,8 +11,13 @@ import { createContact, deleteContact, updateContact } from './service';
 export const createContactAction = authenticatedAction('crm.contact.create', contactFieldsSchema, async (input, { db, user }) => {
   const { id } = await createContact(db, user, input);
   revalidatePath('/contacts');
-  redirect(`/contacts/${id}`);
+  redirect(contactPageAfterSave(id, input.emails.map((email) => email.address)));
 });
+
+/** The contact's page; with addresses it just got, the page offers their earlier mail for archiving. */
+function contactPageAfterSave(id: string, addedAddresses: string[]): string {
+  return addedAddresses.length ? `/contacts/${id}?added=${encodeURIComponent(addedAddresses.join(','))}` : `/contacts/${id}`;
+}
 
 const idAndVersion = z.object({ id: z.uuid('crm.notFound'), version: versionField });
 
@@ -20,9 +25,9 @@ export const updateContactAction = authenticatedAction(
   'crm.contact.update',
   z.intersection(idAndVersion, contactFieldsSchema),
   async ({ id, version, ...input }, { db, user }) => {
-    await updateContact(db, user, id, version, input);
+    const { addedEmails } = await updateContact(db, user, id, version, input);
     revalidatePath('/contacts');
-    redirect(`/contacts/${id}`);
+    redirect(contactPageAfterSave(id, addedEmails));
   },
 );
 
