@@ -9,8 +9,13 @@ import { startPostgres } from './postgres';
  * so files do not depend on each other's order or leftovers.
  */
 export default async function setup(project: TestProject) {
-  // Dana's mailbox is the Inbox actions test's own, so what it moves and deletes touches no other file's mail.
-  const [postgres, mailServers] = await Promise.all([startPostgres(), startMailServers({ users: [{ email: 'dana@example.test', password: 'dana-secret-1' }] }), ensureBuilt()]);
+  // Dana's mailbox is the Inbox actions test's own, so what it moves and deletes touches no other file's mail;
+  // Erin's is the unknown-sender test's, so its senders are unknown whatever other files delivered.
+  const users = [
+    { email: 'dana@example.test', password: 'dana-secret-1' },
+    { email: 'erin@example.test', password: 'erin-secret-1' },
+  ];
+  const [postgres, mailServers] = await Promise.all([startPostgres(), startMailServers({ users }), ensureBuilt()]);
   project.provide('postgresAdminUrl', postgres.adminUrl);
   project.provide('postgresPort', postgres.port);
   project.provide('mailServers', mailServers.info());

@@ -2,12 +2,12 @@
 
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useState, useTransition, type FormEvent, type ReactNode } from 'react';
+import type { ActionResult } from '@/lib/actions/action';
 import type { UnknownSender } from '@/lib/crm/senders';
 import { addSenderAddressAction, addSenderContactAction } from '@/lib/crm/senders/actions';
 import type { SenderSaved } from '@/lib/crm/senders/client';
 import { Field, FormAlert, SubmitButton } from '@/lib/ui/form';
-import { useActionForm } from '@/lib/ui/use-action-form';
 import { RecordPicker } from './record-picker';
 
 type Mode = 'new' | 'existing';
@@ -71,18 +71,32 @@ export function AddSenderDialog({ messageId, sender, onClose, onSaved }: { messa
   );
 }
 
-function useSaved(result: ReturnType<typeof useActionForm<SenderSaved>>['result'], onSaved: (saved: SenderSaved) => void) {
+type SenderAction = (previous: ActionResult<SenderSaved> | null, input: FormData) => Promise<ActionResult<SenderSaved>>;
+
+/**
+ * Submits without React's form reset and reports a save straight from the submit handler, not from
+ * an effect: the save re-renders the message page, which may replace this dialog before an effect
+ * of it would run.
+ */
+function useSenderForm(action: SenderAction, onSaved: (saved: SenderSaved) => void) {
   const router = useRouter();
-  const handled = useRef<unknown>(null);
-  useEffect(() => {
-    // Once per result: the parent's callback may be a new function on every render.
-    if (result?.ok && handled.current !== result) {
-      handled.current = result;
-      onSaved(result.data);
-      // The banner is the server's list of unknown addresses: reload it now the address is known.
-      router.refresh();
-    }
-  }, [result, onSaved, router]);
+  const [result, setResult] = useState<ActionResult<SenderSaved> | null>(null);
+  const [pending, startTransition] = useTransition();
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    startTransition(async () => {
+      const outcome = await action(null, data);
+      setResult(outcome);
+      if (outcome.ok) {
+        onSaved(outcome.data);
+        // The banner is the server's list of unknown addresses: reload it now the address is known.
+        router.refresh();
+      }
+    });
+  };
+  const fieldError = (name: string) => (result && !result.ok ? result.fieldErrors?.[name]?.[0] : undefined);
+  return { result, pending, onSubmit, fieldError };
 }
 
 function Buttons({ pending, submit, pendingLabel, onClose }: { pending: boolean; submit: string; pendingLabel: string; onClose: () => void }) {
@@ -104,9 +118,8 @@ type FormProps = { messageId: string; sender: UnknownSender; onSaved: (saved: Se
 function NewContactForm({ messageId, sender, onSaved, onClose }: FormProps) {
   const t = useTranslations('senders');
   const tCrm = useTranslations('crm');
-  const { result, pending, onSubmit, fieldError } = useActionForm(addSenderContactAction);
+  const { result, pending, onSubmit, fieldError } = useSenderForm(addSenderContactAction, onSaved);
   const [choice, setChoice] = useState(() => initialCompanyChoice(sender));
-  useSaved(result, onSaved);
   const radio = (value: string, label: ReactNode) => (
     <label className="flex min-h-10 items-start gap-2">
       <input type="radio" name="companyChoice" value={value} checked={choice === value} onChange={() => setChoice(value)} className="mt-1" />
@@ -151,8 +164,7 @@ function NewContactForm({ messageId, sender, onSaved, onClose }: FormProps) {
 
 function ExistingContactForm({ messageId, sender, onSaved, onClose }: FormProps) {
   const t = useTranslations('senders');
-  const { result, pending, onSubmit, fieldError } = useActionForm(addSenderAddressAction);
-  useSaved(result, onSaved);
+  const { result, pending, onSubmit, fieldError } = useSenderForm(addSenderAddressAction, onSaved);
   return (
     <form onSubmit={onSubmit} className="flex flex-col gap-3" data-testid="add-address-form">
       <input type="hidden" name="messageId" value={messageId} />

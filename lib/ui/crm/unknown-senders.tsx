@@ -2,19 +2,37 @@
 
 import Link from 'next/link';
 import { useTranslations } from 'next-intl';
-import { useState } from 'react';
+import { useState, useSyncExternalStore } from 'react';
 import { earlierMailHref, type SenderSaved } from '@/lib/crm/senders/client';
 import type { UnknownSender } from '@/lib/crm/senders';
 import { AddSenderDialog } from './add-sender-dialog';
 
 /**
+ * What was added from each message in this tab, outside React state: saving re-renders the message
+ * page from the server, which can mount this component afresh, and the "added" notice must survive that.
+ */
+const savedByMessage = new Map<string, SenderSaved[]>();
+const listeners = new Set<() => void>();
+const NOTHING_SAVED: SenderSaved[] = [];
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function rememberSaved(messageId: string, item: SenderSaved): void {
+  savedByMessage.set(messageId, [...(savedByMessage.get(messageId) ?? []).filter((other) => other.address !== item.address), item]);
+  listeners.forEach((listener) => listener());
+}
+
+/**
  * The banners of a message's unknown people and, once one is added, what became of it. The list of
  * unknown addresses comes from the server and shrinks on refresh after a save; the "added" notices
- * live here, so they stay while the banner they replace is gone.
+ * are kept by message in this tab, so they stay while the banner they replace is gone.
  */
 export function UnknownSenders({ messageId, senders }: { messageId: string; senders: UnknownSender[] }) {
   const t = useTranslations('senders');
-  const [saved, setSaved] = useState<SenderSaved[]>([]);
+  const saved = useSyncExternalStore(subscribe, () => savedByMessage.get(messageId) ?? NOTHING_SAVED, () => NOTHING_SAVED);
   const [open, setOpen] = useState<UnknownSender | null>(null);
   const savedAddresses = new Set(saved.map((item) => item.address));
   const pending = senders.filter((sender) => !savedAddresses.has(sender.address));
@@ -76,7 +94,7 @@ export function UnknownSenders({ messageId, senders }: { messageId: string; send
           sender={open}
           onClose={() => setOpen(null)}
           onSaved={(item) => {
-            setSaved((previous) => [...previous.filter((other) => other.address !== item.address), item]);
+            rememberSaved(messageId, item);
             setOpen(null);
           }}
         />
