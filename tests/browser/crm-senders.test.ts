@@ -174,7 +174,22 @@ describe('unknown senders in the Inbox', () => {
     await expectVisible(notice.getByText('2 earlier messages with karin.lund@nordic-widgets.test in your mailbox.'));
     expect(await notice.getByRole('link', { name: 'Review and archive' }).getAttribute('href')).toMatch(/^\/inbox\/not-archived\?contact=/);
     // Not on a later visit.
-    await page.goto(page.url().replace(/\?.*$/, ''));
+    const contactUrl = page.url().replace(/\?.*$/, '');
+    await page.goto(contactUrl);
+    expect(await page.getByTestId('earlier-mail-notice').count()).toBe(0);
+
+    // An edit that adds an address is offered that address's mail only (an address may be on several contacts).
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByRole('button', { name: 'Add address' }).click();
+    await page.getByLabel('E-mail 2').fill('olle.o@newjob.test');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(/\?added=/);
+    await expectVisible(page.getByTestId('earlier-mail-notice').getByText('1 earlier message with olle.o@newjob.test in your mailbox.'));
+    // An edit that adds nothing offers nothing.
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Job title').fill('Buyer');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL((url) => url.href === contactUrl);
     expect(await page.getByTestId('earlier-mail-notice').count()).toBe(0);
   });
 });
