@@ -12,8 +12,8 @@ import { withImapClient } from '../harness/imap-client';
 import { deliverToMaildir } from '../harness/mail-servers';
 
 const servers = inject('mailServers');
-const erin = servers.users.find((user) => user.email === 'erin@example.test')!;
-const seller = { name: 'Erin Seller', email: 'erin.seller@crm.test', password: 'erin seller password' };
+const fiona = servers.users.find((user) => user.email === 'fiona@example.test')!;
+const seller = { name: 'Fiona Seller', email: 'fiona.seller@crm.test', password: 'fiona seller password' };
 const colleague = { name: 'Carl Colleague', email: 'carl@crm.test', password: 'carl colleague password' };
 const run = crypto.randomBytes(4).toString('hex');
 const offerPdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), crypto.randomBytes(20_000)]);
@@ -27,7 +27,7 @@ function message(subject: string, options: { id: string; inReplyTo?: string; min
   const boundary = `b-${run}`;
   const head = [
     'From: Anna Andersson <anna@acme.test>',
-    `To: Erin <${erin.email}>`,
+    `To: Fiona <${fiona.email}>`,
     `Subject: ${subject}`,
     `Date: ${new Date(Date.now() - options.minutesAgo * 60_000).toUTCString()}`,
     `Message-ID: <${options.id}-${run}@acme.test>`,
@@ -55,7 +55,7 @@ function message(subject: string, options: { id: string; inReplyTo?: string; min
 }
 
 async function serverSource(subject: string): Promise<Buffer> {
-  return withImapClient({ host: servers.host, port: servers.imapPlainPort, secure: false, auth: { user: erin.email, pass: erin.password } }, async (client) => {
+  return withImapClient({ host: servers.host, port: servers.imapPlainPort, secure: false, auth: { user: fiona.email, pass: fiona.password } }, async (client) => {
     await client.mailboxOpen('INBOX', { readOnly: true });
     const uids = (await client.search({ subject }, { uid: true })) || [];
     const found = await client.fetchOne(String(uids[0]), { source: true }, { uid: true });
@@ -98,7 +98,7 @@ beforeAll(async () => {
   const sale = await createSale(app.db, user, saleFieldsSchema.parse({ title: 'Acme renewal', companyId: company.id, contactId: contact.id, amount: '50000', currency: 'SEK', stage: 'proposal', probability: '60' }));
   Object.assign(records, { companyId: company.id, contactId: contact.id, saleId: sale.id });
 
-  const maildir = servers.maildirs[erin.email]!;
+  const maildir = servers.maildirs[fiona.email]!;
   const deliveries: [string, Parameters<typeof message>[1]][] = [
     ['Renewal offer', { id: 'offer', minutesAgo: 40, attachment: true }],
     ['Question about invoices', { id: 'invoices', minutesAgo: 30 }],
@@ -112,7 +112,7 @@ beforeAll(async () => {
 
   page = await (await newContext(browser)).newPage();
   await signIn(page, seller);
-  await connectMailboxManually(page, servers, erin);
+  await connectMailboxManually(page, servers, fiona);
   await expectVisible(page.getByTestId('message-list').getByText('Renewal offer', { exact: true }), 45_000);
 }, 180_000);
 
@@ -149,7 +149,7 @@ describe('archiving mail into the CRM', () => {
     await page.screenshot({ path: screenshotPath('archive-timeline-desktop'), fullPage: true });
 
     await openMessage('Renewal offer');
-    await expectVisible(page.getByTestId('archived-marker').getByText(/Archived by Erin Seller/));
+    await expectVisible(page.getByTestId('archived-marker').getByText(/Archived by Fiona Seller/));
   });
 
   it('archives one attachment as its own document, linked to the sale', async () => {

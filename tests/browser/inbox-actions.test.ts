@@ -157,8 +157,10 @@ describe('acting on mail in the Inbox', () => {
     await expectHidden(page.getByTestId('message-list').getByText('Project kickoff', { exact: true }));
     await row.getByRole('link').click();
     const conversation = page.getByTestId('conversation-view');
-    await expectVisible(conversation.getByText('Erik Buyer'));
-    await expectVisible(conversation.getByText('Frida Partner'));
+    await expectVisible(conversation.getByRole('link', { name: 'Erik Buyer' }));
+    await expectVisible(conversation.getByRole('link', { name: 'Frida Partner' }));
+    // The newest message's sender is no contact: the CRM offers to add her.
+    await expectVisible(conversation.getByTestId('unknown-sender').getByText('<frida@partner.test>'));
     await page.screenshot({ path: screenshotPath('inbox-desktop-conversation') });
   });
 

@@ -194,7 +194,8 @@ export async function createContact(db: Database, viewer: Viewer, fields: Contac
 
 const trackedFields = ['firstName', 'lastName', 'companyId', 'jobTitle'] as const;
 
-export async function updateContact(db: Database, viewer: Viewer, id: string, version: number, fields: ContactFields): Promise<{ version: number }> {
+/** Saves an edit made from `version`; `addedEmails` are the addresses the contact did not have before (for the offer of their earlier mail). */
+export async function updateContact(db: Database, viewer: Viewer, id: string, version: number, fields: ContactFields): Promise<{ version: number; addedEmails: string[] }> {
   if (!isRecordId(id)) throw new RecordNotFoundError();
   return db.transaction(async (tx) => {
     await assertActiveViewer(tx, viewer);
@@ -214,7 +215,8 @@ export async function updateContact(db: Database, viewer: Viewer, id: string, ve
     if (changed.length) await recordEvent(tx, { kind: 'updated', record, actorId: viewer.id, data: { fields: changed } });
     if (before.ownerId !== fields.ownerId) await recordEvent(tx, { kind: 'owner_changed', record, actorId: viewer.id, data: await ownerChange(tx, before.ownerId, fields.ownerId) });
     if (before.firstName !== fields.firstName || before.lastName !== fields.lastName) await refreshLinkedSearch(tx, { contactId: id });
-    return { version: version + 1 };
+    const addedEmails = fields.emails.map((email) => email.address).filter((address) => !oldEmails.includes(address));
+    return { version: version + 1, addedEmails };
   });
 }
 

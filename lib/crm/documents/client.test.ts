@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { archiveMessagesSchema, linksFromSuggestions, type LinkSuggestion } from './client';
 import { emlFilename } from './archive';
-import { findFreeMailDomain } from './free-mail';
 import { counterpartAddresses } from './suggestions';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -32,12 +31,6 @@ describe('archiving helpers', () => {
     expect(emlFilename('Re: Offer 3/4 <draft>')).toBe('Re Offer 3 4 draft.eml');
     expect(emlFilename('   ')).toBe('message.eml');
     expect(emlFilename('a'.repeat(300))).toHaveLength(124);
-  });
-
-  it('knows free-mail domains, whatever their case', () => {
-    expect(findFreeMailDomain('Gmail.com')).toBe(true);
-    expect(findFreeMailDomain('hotmail.se')).toBe(true);
-    expect(findFreeMailDomain('acme.se')).toBe(false);
   });
 
   it('takes the sender of incoming mail and the recipients of outgoing mail, never the own address', () => {

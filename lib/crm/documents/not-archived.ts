@@ -20,7 +20,8 @@ export const NOT_ARCHIVED_DAYS = 30;
 const MAX_LISTED = 200;
 
 /**
- * "Forgot to archive": the viewer's recent mail (Inbox, Sent, Archive and own folders; not Junk,
+ * "Forgot to archive": the viewer's recent mail (for one contact: all of the imported mailbox, as
+ * offered when the contact was created or got an address) (Inbox, Sent, Archive and own folders; not Junk,
  * Trash or Drafts) to or from known contacts — or one contact — that no document the viewer can see
  * holds yet. One row per Message-ID, so a message in two folders is listed once.
  */
@@ -57,7 +58,7 @@ export async function listNotArchived(
           where lower(btrim(entry->>'address')) <> lower(a.email_address)
             ${contactId ? sql`and c.id = ${contactId}` : sql``}
         ) matched
-        where m.received_at >= now() - make_interval(days => ${days})
+        where ${contactId ? sql`true` : sql`m.received_at >= now() - make_interval(days => ${days})`}
           and (f.special_use is null or f.special_use in ('inbox', 'sent', 'archive'))
           and matched.contact_names is not null
           and not exists (

@@ -1,10 +1,10 @@
 import { and, desc, eq, inArray, isNull, notInArray, or, sql } from 'drizzle-orm';
 import type { Database } from '@/db';
 import { companies, companyDomains, contactEmails, contacts, documents, projectMembers, projects, sales } from '@/db/schema';
+import { isFreeMailDomain } from '@/lib/crm/senders';
 import { assertActiveViewer, RecordNotFoundError, type Viewer } from '@/lib/crm/shared';
 import { getMessagesForArchive, type MessageForArchive } from '@/lib/mail/mailbox';
 import type { ArchiveProposal, LinkRecordKind, LinkSuggestion, SuggestionReason } from './client';
-import { findFreeMailDomain } from './free-mail';
 import { documentLinkViews } from './queries';
 import { visibleDocument } from './visibility';
 
@@ -100,7 +100,7 @@ export async function rankSuggestions(db: Database, viewer: Viewer, evidence: Su
     }
 
     // 3. Companies by the domain of an address no contact has yet.
-    const domains = [...new Set(addresses.map((address) => address.slice(address.lastIndexOf('@') + 1)))].filter((domain) => !findFreeMailDomain(domain));
+    const domains = [...new Set(addresses.map((address) => address.slice(address.lastIndexOf('@') + 1)))].filter((domain) => !isFreeMailDomain(domain));
     if (domains.length) {
       const byDomain = await db
         .select({ id: companies.id, name: companies.name, domain: companyDomains.domain })

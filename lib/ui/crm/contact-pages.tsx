@@ -6,12 +6,14 @@ import { getCompany } from '@/lib/crm/companies';
 import { contactDisplayName, getContact, listContacts } from '@/lib/crm/contacts';
 import { deleteContactAction } from '@/lib/crm/contacts/actions';
 import { formatAmount } from '@/lib/crm/sales';
+import { countEarlierMailForContact } from '@/lib/crm/senders';
 import { listOwnerChoices } from '@/lib/crm/shared';
 import { listTimeline } from '@/lib/crm/timeline';
 import { EmailAddressLink } from '@/lib/ui/email-link';
 import { PageHeader } from '@/lib/ui/empty-state';
 import { ContactForm } from './contact-form';
 import { DeleteRecordButton } from './delete-record';
+import { EarlierMailNotice } from './earlier-mail-notice';
 import { DetailHeader, FieldList, LinkButton, Panel, RelatedList } from './detail';
 import { ListControls } from './list-controls';
 import { commonListParams, pagerParams, param, type SearchParams } from './list-params';
@@ -86,7 +88,12 @@ export async function ContactDetailPage({ id, searchParams }: { id: string; sear
   const contact = await getContact(db, user, id);
   if (!contact) notFound();
   const kind = timelineKindParam(searchParams.kind);
-  const timeline = await listTimeline(db, user, { kind: 'contact', id }, { kinds: kind ? [kind] : undefined, cursor: param(searchParams, 'before') || null });
+  const added = param(searchParams, 'added');
+  const [timeline, earlierMail] = await Promise.all([
+    listTimeline(db, user, { kind: 'contact', id }, { kinds: kind ? [kind] : undefined, cursor: param(searchParams, 'before') || null }),
+    // Only right after the contact got addresses (the save redirects here with them), not on every visit.
+    added ? countEarlierMailForContact(db, user, id, { addresses: added.split(',').slice(0, 50) }) : null,
+  ]);
   const name = contactDisplayName(contact);
   return (
     <>
@@ -110,6 +117,7 @@ export async function ContactDetailPage({ id, searchParams }: { id: string; sear
           </>
         }
       />
+      {earlierMail ? <EarlierMailNotice contactId={id} count={earlierMail.count} addresses={earlierMail.addresses} /> : null}
       {contact.suggestedCompanies.length > 0 ? (
         <p className="mb-4 rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900">
           {contact.suggestedCompanies.map((company) => (

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import type { getConversation, getMessage } from '@/lib/mail/mailbox';
 import { ArchiveButton } from '@/lib/ui/documents/archive-button';
@@ -18,6 +19,7 @@ export async function ConversationView({
   messageHref,
   showRemoteImages,
   nonce,
+  senderBanner,
 }: {
   messages: ConversationMessage[];
   latest: FullMessage;
@@ -25,6 +27,8 @@ export async function ConversationView({
   messageHref: (id: string) => string;
   showRemoteImages: boolean;
   nonce: string | null;
+  /** "Unknown sender" for the newest message, from the CRM (lib/ui/crm). */
+  senderBanner?: ReactNode;
 }) {
   const t = await getTranslations('mailView');
   const format = await getFormatter();
@@ -55,7 +59,8 @@ export async function ConversationView({
                 </span>
               </div>
               {isLatest ? (
-                <div className="mt-3">
+                <div className="mt-3 flex flex-col gap-3">
+                  {senderBanner}
                   {latest.htmlBody ? (
                     <HtmlBodyFrame
                       html={latest.htmlBody}

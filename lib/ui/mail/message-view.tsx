@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import type { MailAddressEntry, MailFolder } from '@/db/schema';
 import type { getMessage } from '@/lib/mail/mailbox';
@@ -42,6 +43,7 @@ export async function MessageView({
   markReadImmediately,
   nonce,
   archive,
+  senderBanner,
 }: {
   message: OpenMessage;
   folder: Pick<MailFolder, 'specialUse'> | undefined;
@@ -51,6 +53,8 @@ export async function MessageView({
   markReadImmediately: boolean;
   nonce: string | null;
   archive: MessageArchiveState;
+  /** "Unknown sender" with "Add contact", from the CRM (lib/ui/crm), under the headers. */
+  senderBanner?: ReactNode;
 }) {
   const t = await getTranslations('mailView');
   const tDocuments = await getTranslations('documents');
@@ -82,6 +86,7 @@ export async function MessageView({
         <People label={t('cc')} people={message.ccAddresses} />
         <div className="text-sm text-slate-500">{format.dateTime(message.sentAt ?? message.receivedAt, { dateStyle: 'full', timeStyle: 'short' })}</div>
       </dl>
+      {senderBanner}
       {message.parseError ? <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">{t('parseError')}</p> : null}
       {message.htmlBody ? (
         <HtmlBodyFrame

@@ -8,6 +8,7 @@ import { requireUser } from '@/lib/auth/session';
 import { getMailAccount } from '@/lib/mail/account';
 import { getConversation, getMessage, trustsSenderImages } from '@/lib/mail/mailbox';
 import { getPreferences } from '@/lib/preferences/service';
+import { UnknownSenderBanner } from '@/lib/ui/crm/unknown-sender-banner';
 import { ConversationView } from '@/lib/ui/mail/conversation-view';
 import { InboxPageHeader, InboxView } from '@/lib/ui/mail/inbox-view';
 import { listQuery, readListState } from '@/lib/ui/mail/list-state';
@@ -67,6 +68,7 @@ export default async function ConversationPage({ params, searchParams }: Props) 
           messageHref={(id) => `/inbox/messages/${id}${listParams}`}
           showRemoteImages={preferences.showRemoteImages || trusted}
           nonce={requestHeaders.get('x-nonce')}
+          senderBanner={<UnknownSenderBanner viewer={user} messageId={latest.id} />}
         />
       </InboxView>
     </>

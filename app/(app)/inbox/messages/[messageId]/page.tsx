@@ -9,6 +9,7 @@ import { parseUuid } from '@/lib/http/params';
 import { getMailAccount } from '@/lib/mail/account';
 import { getMessage, neighboursInList, trustsSenderImages } from '@/lib/mail/mailbox';
 import { getPreferences } from '@/lib/preferences/service';
+import { UnknownSenderBanner } from '@/lib/ui/crm/unknown-sender-banner';
 import { folderLabel, foldersOfUser, InboxPageHeader, InboxView } from '@/lib/ui/mail/inbox-view';
 import { listQuery, listScope, readListState } from '@/lib/ui/mail/list-state';
 import { loadMessageArchiveState } from '@/lib/ui/documents/message-archive';
@@ -70,6 +71,7 @@ export default async function MessagePage({ params, searchParams }: Props) {
           markReadImmediately={preferences.markAsReadInPreview}
           nonce={requestHeaders.get('x-nonce')}
           archive={archive}
+          senderBanner={<UnknownSenderBanner viewer={user} messageId={message.id} />}
         />
       </InboxView>
     </>
