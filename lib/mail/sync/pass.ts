@@ -7,7 +7,7 @@ import { log } from '@/lib/log';
 import type { SyncExtensions } from '@/lib/mail/transport';
 import { importAccount } from './account-pass';
 import { outOfTime, type PassContext } from './context';
-import { acquireLease, ensureSyncRows, findDueAccounts } from './lease';
+import { claimNextDueAccount, countDue, ensureSyncRows } from './lease';
 
 /**
  * Copies mail from the users' IMAP mailboxes into the database, a time-boxed pass at a time (a cron
@@ -49,6 +49,10 @@ export interface ImportPassOptions {
   maxBatchMessages?: number;
   /** Aborted when the server shuts down: no new batch starts, the running one still commits. */
   stopSignal?: AbortSignal;
+  /** Accounts worked on at once; defaults to IMPORT_CONCURRENCY. */
+  concurrency?: number;
+  /** Longest one account works before it yields its slot (and is queued again); default a quarter of the budget, at least 10 s. */
+  accountSliceMs?: number;
 }
 
 export type AccountImportOutcome = 'ok' | 'auth_failed' | 'failed' | 'lease_lost';
@@ -84,12 +88,35 @@ export interface ImportSummary {
 
 const DEFAULT_LEASE_TTL_MS = 120_000;
 const DEFAULT_MAX_BATCH_MESSAGES = 100;
+const MIN_ACCOUNT_SLICE_MS = 10_000;
+
+// One line per account and pass: enough to see whether mail is flowing, with no content in it.
+function logAccount(summary: AccountImportSummary): void {
+  const { accountId, outcome, foldersTouched, added, updated, removed, written, errors, durationMs } = summary;
+  log(outcome === 'ok' ? 'info' : 'warn', 'mail import', {
+    accountId,
+    outcome,
+    folders: foldersTouched.length,
+    added,
+    updated,
+    removed,
+    written,
+    errors: errors.length,
+    workRemaining: summary.workRemaining,
+    durationMs,
+  });
+}
 
 export function defaultWorkerId(): string {
   return `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
 }
 
-/** Imports every due account (or the given ones) until the time budget runs out. */
+/**
+ * Imports every due account (or the given ones) until the time budget runs out, several at once
+ * (IMPORT_CONCURRENCY slots). Each slot claims the longest-waiting due account whose lease is free
+ * (see claimNextDueAccount), so passes of other instances and overlapping cron calls share the work
+ * without ever importing one account twice at the same time.
+ */
 export async function runImportPass(db: Database, options: ImportPassOptions): Promise<ImportSummary> {
   const startedAt = Date.now();
   const settings = env();
@@ -108,38 +135,51 @@ export async function runImportPass(db: Database, options: ImportPassOptions): P
   };
 
   await ensureSyncRows(db, options.accountIds);
-  const due = await findDueAccounts(db, context.now, options.accountIds);
+  const skippedLocked = (await countDue(db, context.now, options.accountIds)).leased;
   const accounts: AccountImportSummary[] = [];
-  let skippedLocked = 0;
+  const concurrency = Math.max(1, options.concurrency ?? settings.importConcurrency);
+  const sliceMs = options.accountSliceMs ?? Math.max(MIN_ACCOUNT_SLICE_MS, Math.floor(options.budgetMs / 4));
+  // First imports (and imports left unfinished) may take at most this many slots; the rest stay free
+  // for accounts that are caught up, whose passes are short, so a few huge mailboxes never hold up
+  // everyone's new mail. With one slot, the time slice alone takes turns.
+  const firstImportSlots = concurrency === 1 ? 1 : Math.max(1, Math.ceil(concurrency / 2));
+  // Slots that hold (or are claiming and may get) a first import; counted before the claim so that
+  // slots claiming at the same moment cannot together exceed the share.
+  let firstImportSlotsTaken = 0;
   let workRemaining = false;
-  for (const accountId of due) {
-      if (outOfTime(context)) {
-        workRemaining = true;
-        break;
+
+  const slot = async () => {
+    while (!outOfTime(context)) {
+      const caughtUpOnly = firstImportSlotsTaken >= firstImportSlots;
+      if (!caughtUpOnly) firstImportSlotsTaken++;
+      const lease = await claimNextDueAccount(db, context.now, context.workerId, context.leaseTtlMs, { accountIds: options.accountIds, caughtUpOnly }).catch(
+        (error: unknown) => {
+          if (!caughtUpOnly) firstImportSlotsTaken--;
+          throw error;
+        },
+      );
+      const firstImport = !caughtUpOnly && lease?.catchingUp === true;
+      if (!caughtUpOnly && !firstImport) firstImportSlotsTaken--;
+      // Nothing left this slot may take: when held back from first imports, the slots that run them carry on with them.
+      if (!lease) return;
+      try {
+        // A long import stops after its slice (committing what it fetched) and is due again at once,
+        // behind the accounts that waited longer; it carries on in a later turn of this or the next pass.
+        const accountContext: PassContext = { ...context, deadline: Math.min(context.deadline, Date.now() + sliceMs) };
+        const summary = await importAccount(accountContext, lease);
+        accounts.push(summary);
+        logAccount(summary);
+      } finally {
+        if (firstImport) firstImportSlotsTaken--;
       }
-      const lease = await acquireLease(db, accountId, context.workerId, context.leaseTtlMs);
-      if (!lease) {
-        skippedLocked++;
-        continue;
-      }
-      const summary = await importAccount(context, lease);
-      accounts.push(summary);
-      workRemaining ||= summary.workRemaining;
-      // One line per account and pass: enough to see whether mail is flowing, with no content in it.
-      const { accountId: id, outcome, foldersTouched, added, updated, removed, written, errors, durationMs } = summary;
-      log(outcome === 'ok' ? 'info' : 'warn', 'mail import', {
-        accountId: id,
-        outcome,
-        folders: foldersTouched.length,
-        added,
-        updated,
-        removed,
-        written,
-        errors: errors.length,
-        workRemaining: summary.workRemaining,
-        durationMs,
-      });
-  }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, slot));
+  // The last summary of each account says whether it is caught up (an account may have had several turns).
+  const lastByAccount = new Map(accounts.map((summary) => [summary.accountId, summary]));
+  for (const summary of lastByAccount.values()) workRemaining ||= summary.workRemaining;
+  // Due accounts nobody reached before the budget ran out.
+  if (outOfTime(context)) workRemaining ||= (await countDue(db, context.now, options.accountIds)).free > 0;
   return {
     workerId: context.workerId,
     startedAt: new Date(startedAt).toISOString(),
