@@ -18,3 +18,4 @@ export { getConversation, getImportState, getMessage, listAllFolders, listFolder
 export { loadAttachmentContent, type AttachmentFailureKind } from './attachment-content';
 export { changeMessages, dismissDroppedChanges, listDroppedChanges, type ChangeResult, type MessageChange } from './changes';
 export { setSenderImagesTrusted, trustsSenderImages } from './senders';
+export { getMailboxVersion, mailboxEvents, type MailboxVersion } from './live';

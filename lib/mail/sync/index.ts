@@ -4,3 +4,4 @@ export { importAccountNow, runImportPass, type AccountImportSummary, type Import
 export { startImportScheduler } from './scheduler';
 export { commitFolderBatch } from './store';
 export { acquireLease, LeaseLostError, releaseLease, type Lease } from './lease';
+export { startInboxWatchers, type InboxWatcherOptions, type InboxWatchers } from './watchers';
