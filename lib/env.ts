@@ -65,7 +65,7 @@ const rawEnvSchema = z.object({
     .refine((value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 64), {
       message: 'must be a whole number of accounts imported at once, 1 to 64',
     })
-    .transform((value) => (value === undefined ? 8 : Number(value))),
+    .transform((value) => (value === undefined ? 32 : Number(value))),
   IMAP_IDLE_MAX_ACCOUNTS: wholeSeconds({ min: 0, fallback: 200, unit: 'accounts' }),
   TRUSTED_PROXY_HOPS: z
     .string()

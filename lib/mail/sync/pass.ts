@@ -6,6 +6,7 @@ import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import type { SyncExtensions } from '@/lib/mail/transport';
 import { importAccount } from './account-pass';
+import { watchNewAccountsNow } from './watchers';
 import { outOfTime, type PassContext } from './context';
 import { claimNextDueAccount, countDue, ensureSyncRows } from './lease';
 
@@ -53,6 +54,8 @@ export interface ImportPassOptions {
   concurrency?: number;
   /** Longest one account works before it yields its slot (and is queued again); default a quarter of the budget, at least 10 s. */
   accountSliceMs?: number;
+  /** Most slots first imports may hold at once; default half the slots, at most 4 (each holds a few batches in memory). */
+  firstImportSlots?: number;
 }
 
 export type AccountImportOutcome = 'ok' | 'auth_failed' | 'failed' | 'lease_lost';
@@ -89,6 +92,7 @@ export interface ImportSummary {
 const DEFAULT_LEASE_TTL_MS = 120_000;
 const DEFAULT_MAX_BATCH_MESSAGES = 100;
 const MIN_ACCOUNT_SLICE_MS = 10_000;
+const MAX_FIRST_IMPORT_SLOTS = 4;
 
 // One line per account and pass: enough to see whether mail is flowing, with no content in it.
 function logAccount(summary: AccountImportSummary): void {
@@ -139,10 +143,11 @@ export async function runImportPass(db: Database, options: ImportPassOptions): P
   const accounts: AccountImportSummary[] = [];
   const concurrency = Math.max(1, options.concurrency ?? settings.importConcurrency);
   const sliceMs = options.accountSliceMs ?? Math.max(MIN_ACCOUNT_SLICE_MS, Math.floor(options.budgetMs / 4));
-  // First imports (and imports left unfinished) may take at most this many slots; the rest stay free
+  // First imports (and imports left unfinished) may take at most half the slots; the rest stay free
   // for accounts that are caught up, whose passes are short, so a few huge mailboxes never hold up
   // everyone's new mail. With one slot, the time slice alone takes turns.
-  const firstImportSlots = concurrency === 1 ? 1 : Math.max(1, Math.ceil(concurrency / 2));
+  // Capped in number too: each running import holds a few batches in memory.
+  const firstImportSlots = options.firstImportSlots ?? (concurrency === 1 ? 1 : Math.min(MAX_FIRST_IMPORT_SLOTS, Math.ceil(concurrency / 2)));
   // Slots that hold (or are claiming and may get) a first import; counted before the claim so that
   // slots claiming at the same moment cannot together exceed the share.
   let firstImportSlotsTaken = 0;
@@ -196,5 +201,6 @@ export async function runImportPass(db: Database, options: ImportPassOptions): P
  * worker writes pending changes between its steps.
  */
 export async function importAccountNow(db: Database, accountId: string): Promise<ImportSummary> {
+  watchNewAccountsNow();
   return runImportPass(db, { accountIds: [accountId], budgetMs: env().importTimeBudgetSeconds * 1000 });
 }

@@ -52,6 +52,14 @@ interface Watcher {
   again: boolean;
 }
 
+/** The watchers this server process runs, so a newly connected account is watched at once (see watchNewAccountsNow). */
+let current: InboxWatchers | null = null;
+
+/** Starts watching accounts connected or reconnected since the last round, now rather than within RECONCILE_MS. */
+export function watchNewAccountsNow(): void {
+  void current?.reconcile();
+}
+
 export function startInboxWatchers(getDb: () => Promise<Database>, options: InboxWatcherOptions = {}): InboxWatchers {
   const settings = env();
   const maxAccounts = options.maxAccounts ?? settings.imapIdleMaxAccounts;
@@ -62,7 +70,28 @@ export function startInboxWatchers(getDb: () => Promise<Database>, options: Inbo
   const shutdown = new AbortController();
   if (maxAccounts === 0) return { connectedCount: () => 0, reconcile: async () => undefined, stop: async () => undefined };
 
+  // IDLE-triggered imports run at most IMPORT_CONCURRENCY at once, however many accounts report at the same moment.
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const importSlot = async () => {
+    if (running >= settings.importConcurrency) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+  };
+  const releaseSlot = () => {
+    running--;
+    waiting.shift()?.();
+  };
+
   const importNow = async (watcher: Watcher) => {
+    await importSlot();
+    try {
+      await importWhenFree(watcher);
+    } finally {
+      releaseSlot();
+    }
+  };
+
+  const importWhenFree = async (watcher: Watcher) => {
     const db = await getDb();
     for (let attempt = 0; attempt <= BUSY_RETRIES && !watcher.stopped; attempt++) {
       // Due at once (by this process's clock, the one the pass compares with), and first in line for every worker.
@@ -110,9 +139,10 @@ export function startInboxWatchers(getDb: () => Promise<Database>, options: Inbo
         return;
       }
       watcher.watch = watch;
+      // After a lost connection, whatever arrived meanwhile. (Not on the first watch: the timer passes
+      // are current, and every account importing at once at start-up would only crowd the slots.)
+      if (watcher.failures > 0) onChange(watcher);
       watcher.failures = 0;
-      // Whatever arrived while we were not watching.
-      onChange(watcher);
       const reason = await watch.ended;
       watcher.watch = null;
       if (!watcher.stopped) scheduleReconnect(watcher, reason ? errorText(reason) : 'closed by the server');
@@ -170,16 +200,19 @@ export function startInboxWatchers(getDb: () => Promise<Database>, options: Inbo
   const timer = setInterval(() => void round(), RECONCILE_MS);
   timer.unref();
 
-  return {
+  const handle: InboxWatchers = {
     connectedCount: () => [...watchers.values()].filter((watcher) => watcher.watch !== null).length,
     reconcile: round,
     async stop() {
       stopped = true;
+      if (current === handle) current = null;
       shutdown.abort();
       clearInterval(timer);
-      const running = [...watchers.values()].map((watcher) => watcher.importing);
+      const importing = [...watchers.values()].map((watcher) => watcher.importing);
       for (const watcher of [...watchers.values()]) stopWatcher(watcher);
-      await Promise.all(running);
+      await Promise.all(importing);
     },
   };
+  current = handle;
+  return handle;
 }
