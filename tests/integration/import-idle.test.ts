@@ -72,6 +72,9 @@ describe('IMAP IDLE watchers', () => {
     const imported: string[] = [];
     watchers = startInboxWatchers(async () => db, { maxAccounts: 10, onImported: (id) => imported.push(id) });
     await until('the IDLE connection', async () => watchers!.connectedCount() === 1, 15_000);
+    // A new watch first imports whatever arrived since the last pass; only what comes after is IDLE's doing.
+    await until('the catch-up import of a new watch', async () => imported.includes(account.id), 15_000);
+    imported.length = 0;
 
     const subject = `Idle ${crypto.randomUUID()}`;
     const deliveredAt = Date.now();

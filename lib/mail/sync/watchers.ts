@@ -52,12 +52,17 @@ interface Watcher {
   again: boolean;
 }
 
-/** The watchers this server process runs, so a newly connected account is watched at once (see watchNewAccountsNow). */
-let current: InboxWatchers | null = null;
+/**
+ * The watchers this server process runs, so a newly connected account is watched at once (see
+ * watchNewAccountsNow). On globalThis: Next.js bundles instrumentation (which starts them) apart from
+ * the routes and actions (which connect accounts), each with its own copy of this module.
+ */
+const CURRENT = Symbol.for('crm.inboxWatchers');
+const registry = globalThis as typeof globalThis & { [CURRENT]?: InboxWatchers | null };
 
 /** Starts watching accounts connected or reconnected since the last round, now rather than within RECONCILE_MS. */
 export function watchNewAccountsNow(): void {
-  void current?.reconcile();
+  void registry[CURRENT]?.reconcile();
 }
 
 export function startInboxWatchers(getDb: () => Promise<Database>, options: InboxWatcherOptions = {}): InboxWatchers {
@@ -139,10 +144,10 @@ export function startInboxWatchers(getDb: () => Promise<Database>, options: Inbo
         return;
       }
       watcher.watch = watch;
-      // After a lost connection, whatever arrived meanwhile. (Not on the first watch: the timer passes
-      // are current, and every account importing at once at start-up would only crowd the slots.)
-      if (watcher.failures > 0) onChange(watcher);
       watcher.failures = 0;
+      // Whatever arrived since the last pass (or while the connection was lost): imported through the
+      // bounded pool, so a start-up with many accounts queues these rather than running them all at once.
+      onChange(watcher);
       const reason = await watch.ended;
       watcher.watch = null;
       if (!watcher.stopped) scheduleReconnect(watcher, reason ? errorText(reason) : 'closed by the server');
@@ -205,7 +210,7 @@ export function startInboxWatchers(getDb: () => Promise<Database>, options: Inbo
     reconcile: round,
     async stop() {
       stopped = true;
-      if (current === handle) current = null;
+      if (registry[CURRENT] === handle) registry[CURRENT] = null;
       shutdown.abort();
       clearInterval(timer);
       const importing = [...watchers.values()].map((watcher) => watcher.importing);
@@ -213,6 +218,6 @@ export function startInboxWatchers(getDb: () => Promise<Database>, options: Inbo
       await Promise.all(importing);
     },
   };
-  current = handle;
+  registry[CURRENT] = handle;
   return handle;
 }
