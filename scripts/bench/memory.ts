@@ -158,7 +158,7 @@ export async function measureServerRss(
         const body = (await response.json()) as { workRemaining?: boolean };
         if (!response.ok) throw new Error(`the cron route answered ${response.status}`);
         console.log(`  cron call ${calls}: ${await storedFor(handle.db, account.id)}/${expected} imported, RSS ${mebibytesFromKib(readVmRssKib(pid) ?? 0)}`);
-        if (!body.workRemaining || calls >= 40) break;
+        if (!body.workRemaining || calls >= 10) break;
       }
     } finally {
       clearInterval(sampler);

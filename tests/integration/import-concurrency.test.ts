@@ -129,6 +129,15 @@ describe('import pass over several accounts', () => {
     for (const { account } of accounts) expect(await stored(account)).toEqual({ rows: 15, distinctUids: 15 });
   });
 
+  it('gives an account one complete turn per pass, even when it is due again at once', async () => {
+    const { account } = await accountWithFolder('again', 3);
+    // IMPORT_INTERVAL_SECONDS=0 (cron only): the account is due again the moment its pass ends.
+    const summary = await pass([account.id], { intervalSeconds: 0, concurrency: 2 });
+    expect(summary.accounts.map((entry) => entry.accountId)).toEqual([account.id]);
+    expect(summary.workRemaining).toBe(false);
+    expect(await stored(account)).toEqual({ rows: 3, distinctUids: 3 });
+  });
+
   it('a huge first import does not hold up a small account that is due', async () => {
     const small = await accountWithFolder('small', 2);
     // Caught up first; then one new message makes it due.
@@ -140,12 +149,14 @@ describe('import pass over several accounts', () => {
     await db.update(mailAccountSync).set({ nextPassAt: new Date(0) }).where(inArray(mailAccountSync.accountId, ids.slice(1)));
     await db.update(mailAccountSync).set({ nextPassAt: new Date(1_000) }).where(eq(mailAccountSync.accountId, small.account.id));
 
-    const summary = await pass(ids, { concurrency: 2, accountSliceMs: 500, maxBatchMessages: 20 });
+    const summary = await pass(ids, { concurrency: 2, accountSliceMs: 1_500, maxBatchMessages: 20 });
 
     // The small account was done while both big ones still had work left (not after them, as when
     // accounts are worked through one after another).
-    const smallAt = summary.accounts.findIndex((entry) => entry.accountId === small.account.id);
-    expect(summary.accounts[smallAt]?.added).toBe(1);
+    const smallTurns = summary.accounts.filter((entry) => entry.accountId === small.account.id);
+    expect(smallTurns.reduce((sum, entry) => sum + entry.added, 0)).toBe(1);
+    const smallAt = summary.accounts.findIndex((entry) => entry.accountId === small.account.id && !entry.workRemaining);
+    expect(smallAt).toBeGreaterThanOrEqual(0);
     for (const { account } of bigOnes) {
       expect(summary.accounts.findLastIndex((entry) => entry.accountId === account.id)).toBeGreaterThan(smallAt);
     }

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, notInArray, or, sql } from 'drizzle-orm';
 import type { Database } from '@/db';
 import { executeRows } from '@/db/execute';
 import { mailAccounts, mailAccountSync, type MailImportProgress } from '@/db/schema';
@@ -50,6 +50,8 @@ export interface ClaimFilter {
    * for them while first imports hold the rest.
    */
   caughtUpOnly?: boolean;
+  /** Accounts this pass has already brought up to date: each gets at most one complete turn per pass. */
+  finished?: ReadonlySet<string>;
 }
 
 /**
@@ -69,6 +71,7 @@ export async function claimNextDueAccount(
   const s = mailAccountSync;
   const only = filter.accountIds ? sql`and ${inArray(s.accountId, [...filter.accountIds])}` : sql``;
   const caughtUp = filter.caughtUpOnly ? sql`and ${s.lastPassAt} is not null and ${s.progress} is null` : sql``;
+  const notFinished = filter.finished?.size ? sql`and ${notInArray(s.accountId, [...filter.finished])}` : sql``;
   const rows = await executeRows<{ account_id: string; lease_token: string | number; catching_up: boolean }>(db, sql`
     update ${s}
        set lease_owner = ${workerId}, lease_expires_at = ${leaseExpiry(ttlMs)}, lease_token = lease_token + 1, updated_at = now()
@@ -76,7 +79,7 @@ export async function claimNextDueAccount(
        select ${s.accountId} from ${s} join ${mailAccounts} on ${mailAccounts.id} = ${s.accountId}
         where (${s.nextPassAt} <= ${now.toISOString()}::timestamptz or ${s.lastPassAt} is null or ${mailAccounts.updatedAt} > ${s.lastPassAt})
           and (${s.leaseExpiresAt} is null or ${s.leaseExpiresAt} <= now())
-          ${only} ${caughtUp}
+          ${only} ${caughtUp} ${notFinished}
         order by ${s.nextPassAt}, ${s.lastPassAt} nulls first
         limit 1
         for update of ${s} skip locked)
@@ -87,14 +90,20 @@ export async function claimNextDueAccount(
 }
 
 /** How many due accounts another worker holds right now, and how many are free. */
-export async function countDue(db: Database, now: Date, accountIds?: readonly string[]): Promise<{ leased: number; free: number }> {
+export async function countDue(
+  db: Database,
+  now: Date,
+  accountIds?: readonly string[],
+  finished?: ReadonlySet<string>,
+): Promise<{ leased: number; free: number }> {
   const s = mailAccountSync;
   const only = accountIds ? sql`and ${inArray(s.accountId, [...accountIds])}` : sql``;
+  const notFinished = finished?.size ? sql`and ${notInArray(s.accountId, [...finished])}` : sql``;
   const rows = await executeRows<{ leased: string | number; free: string | number }>(db, sql`
     select count(*) filter (where ${s.leaseExpiresAt} > now()) as leased,
            count(*) filter (where ${s.leaseExpiresAt} is null or ${s.leaseExpiresAt} <= now()) as free
       from ${s} join ${mailAccounts} on ${mailAccounts.id} = ${s.accountId}
-     where (${s.nextPassAt} <= ${now.toISOString()}::timestamptz or ${s.lastPassAt} is null or ${mailAccounts.updatedAt} > ${s.lastPassAt}) ${only}`);
+     where (${s.nextPassAt} <= ${now.toISOString()}::timestamptz or ${s.lastPassAt} is null or ${mailAccounts.updatedAt} > ${s.lastPassAt}) ${only} ${notFinished}`);
   return { leased: Number(rows[0]?.leased ?? 0), free: Number(rows[0]?.free ?? 0) };
 }
 

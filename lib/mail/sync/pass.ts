@@ -152,12 +152,13 @@ export async function runImportPass(db: Database, options: ImportPassOptions): P
   // slots claiming at the same moment cannot together exceed the share.
   let firstImportSlotsTaken = 0;
   let workRemaining = false;
+  const finished = new Set<string>();
 
   const slot = async () => {
     while (!outOfTime(context)) {
       const caughtUpOnly = firstImportSlotsTaken >= firstImportSlots;
       if (!caughtUpOnly) firstImportSlotsTaken++;
-      const lease = await claimNextDueAccount(db, context.now, context.workerId, context.leaseTtlMs, { accountIds: options.accountIds, caughtUpOnly }).catch(
+      const lease = await claimNextDueAccount(db, context.now, context.workerId, context.leaseTtlMs, { accountIds: options.accountIds, caughtUpOnly, finished }).catch(
         (error: unknown) => {
           if (!caughtUpOnly) firstImportSlotsTaken--;
           throw error;
@@ -173,6 +174,8 @@ export async function runImportPass(db: Database, options: ImportPassOptions): P
         const accountContext: PassContext = { ...context, deadline: Math.min(context.deadline, Date.now() + sliceMs) };
         const summary = await importAccount(accountContext, lease);
         accounts.push(summary);
+        // Caught up (or failed): not again in this pass, even when it is due again at once (IMPORT_INTERVAL_SECONDS=0).
+        if (!summary.workRemaining) finished.add(summary.accountId);
         logAccount(summary);
       } finally {
         if (firstImport) firstImportSlotsTaken--;
@@ -184,7 +187,7 @@ export async function runImportPass(db: Database, options: ImportPassOptions): P
   const lastByAccount = new Map(accounts.map((summary) => [summary.accountId, summary]));
   for (const summary of lastByAccount.values()) workRemaining ||= summary.workRemaining;
   // Due accounts nobody reached before the budget ran out.
-  if (outOfTime(context)) workRemaining ||= (await countDue(db, context.now, options.accountIds)).free > 0;
+  if (outOfTime(context)) workRemaining ||= (await countDue(db, context.now, options.accountIds, finished)).free > 0;
   return {
     workerId: context.workerId,
     startedAt: new Date(startedAt).toISOString(),
