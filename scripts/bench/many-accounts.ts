@@ -128,8 +128,10 @@ export async function measureManyAccounts(db: Database, servers: MailServers, ma
       const expected = Math.min(settings.imapIdleMaxAccounts, mailUsers.length);
       while (watchers.connectedCount() < expected && performance.now() - watchersStarted < 180_000) await new Promise((resolve) => setTimeout(resolve, 200));
       console.log(`IDLE: ${watchers.connectedCount()} INBOXes watched after ${seconds(performance.now() - watchersStarted)} (the first IDLE imports run now too)`);
-      // Let the catch-up imports every new watch starts settle before timing.
-      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      // Every new watch first imports what arrived since the last pass; time the notices after those.
+      const settleStarted = performance.now();
+      while (watchers.pendingImports() > 0 && performance.now() - settleStarted < 120_000) await new Promise((resolve) => setTimeout(resolve, 200));
+      console.log(`IDLE: the watches' catch-up imports done after another ${seconds(performance.now() - settleStarted)}`);
       const delays: number[] = [];
       // The accounts watched first (the oldest), spread over them.
       const watched = accountIds.slice(0, expected);

@@ -27,6 +27,8 @@ const BUSY_RETRIES = 30;
 export interface InboxWatchers {
   /** Accounts with an open IDLE connection right now. */
   connectedCount(): number;
+  /** Imports running or waiting for a slot. */
+  pendingImports(): number;
   /** Re-reads the account list now (after connecting or removing an account) instead of at the next round. */
   reconcile(): Promise<void>;
   stop(): Promise<void>;
@@ -73,13 +75,14 @@ export function startInboxWatchers(getDb: () => Promise<Database>, options: Inbo
   const watchers = new Map<string, Watcher>();
   let stopped = false;
   const shutdown = new AbortController();
-  if (maxAccounts === 0) return { connectedCount: () => 0, reconcile: async () => undefined, stop: async () => undefined };
+  if (maxAccounts === 0) return { connectedCount: () => 0, pendingImports: () => 0, reconcile: async () => undefined, stop: async () => undefined };
 
   // IDLE-triggered imports run at most IMPORT_CONCURRENCY at once, however many accounts report at the same moment.
   let running = 0;
   const waiting: (() => void)[] = [];
-  const importSlot = async () => {
-    if (running >= settings.importConcurrency) await new Promise<void>((resolve) => waiting.push(resolve));
+  // A server's notice goes ahead of the catch-up imports new watches queue (many at start-up).
+  const importSlot = async (notice: boolean) => {
+    if (running >= settings.importConcurrency) await new Promise<void>((resolve) => (notice ? waiting.unshift(resolve) : waiting.push(resolve)));
     running++;
   };
   const releaseSlot = () => {
@@ -87,8 +90,8 @@ export function startInboxWatchers(getDb: () => Promise<Database>, options: Inbo
     waiting.shift()?.();
   };
 
-  const importNow = async (watcher: Watcher) => {
-    await importSlot();
+  const importNow = async (watcher: Watcher, notice: boolean) => {
+    await importSlot(notice);
     try {
       await importWhenFree(watcher);
     } finally {
@@ -110,7 +113,7 @@ export function startInboxWatchers(getDb: () => Promise<Database>, options: Inbo
     }
   };
 
-  const onChange = (watcher: Watcher) => {
+  const onChange = (watcher: Watcher, notice = true) => {
     if (watcher.stopped) return;
     if (watcher.importing) {
       watcher.again = true;
@@ -119,7 +122,7 @@ export function startInboxWatchers(getDb: () => Promise<Database>, options: Inbo
     if (watcher.debounce) return;
     watcher.debounce = setTimeout(() => {
       watcher.debounce = null;
-      watcher.importing = importNow(watcher)
+      watcher.importing = importNow(watcher, notice)
         .catch((error: unknown) => log('warn', 'import after an IDLE notice failed', { accountId: watcher.accountId, error: errorText(error) }))
         .finally(() => {
           watcher.importing = null;
@@ -147,7 +150,7 @@ export function startInboxWatchers(getDb: () => Promise<Database>, options: Inbo
       watcher.failures = 0;
       // Whatever arrived since the last pass (or while the connection was lost): imported through the
       // bounded pool, so a start-up with many accounts queues these rather than running them all at once.
-      onChange(watcher);
+      onChange(watcher, false);
       const reason = await watch.ended;
       watcher.watch = null;
       if (!watcher.stopped) scheduleReconnect(watcher, reason ? errorText(reason) : 'closed by the server');
@@ -207,6 +210,7 @@ export function startInboxWatchers(getDb: () => Promise<Database>, options: Inbo
 
   const handle: InboxWatchers = {
     connectedCount: () => [...watchers.values()].filter((watcher) => watcher.watch !== null).length,
+    pendingImports: () => [...watchers.values()].filter((watcher) => watcher.importing !== null || watcher.debounce !== null).length,
     reconcile: round,
     async stop() {
       stopped = true;
