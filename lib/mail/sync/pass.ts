@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from 'imapflow';
+import { eq } from 'drizzle-orm';
 import type { Database } from '@/db';
+import { mailAccountSync } from '@/db/schema';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import type { SyncExtensions } from '@/lib/mail/transport';
@@ -198,12 +200,23 @@ export async function runImportPass(db: Database, options: ImportPassOptions): P
   };
 }
 
+/** How long importAccountNow waits, a second at a time, for another worker to let go of the account. */
+const BUSY_RETRIES = 15;
+
 /**
  * One pass for one account now, within the usual time budget: after the user connected it or changed
- * something in the Inbox. Waits for nothing when another worker holds the account's lease: that
- * worker writes pending changes between its steps.
+ * something in the Inbox. When another worker holds the account's lease (the timer, cron, or an IDLE
+ * notice's import), that pass may already have written the pending changes it saw before this one
+ * was queued, so this waits for it to end and then runs its own pass.
  */
 export async function importAccountNow(db: Database, accountId: string): Promise<ImportSummary> {
   watchNewAccountsNow();
-  return runImportPass(db, { accountIds: [accountId], budgetMs: env().importTimeBudgetSeconds * 1000 });
+  const budgetMs = env().importTimeBudgetSeconds * 1000;
+  for (let attempt = 0; ; attempt++) {
+    const summary = await runImportPass(db, { accountIds: [accountId], budgetMs });
+    if (summary.accounts.length > 0 || summary.skippedLocked === 0 || attempt >= BUSY_RETRIES) return summary;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // The other pass set the next one minutes ahead when it ended; this one is still wanted now.
+    await db.update(mailAccountSync).set({ nextPassAt: new Date(Date.now() - 1) }).where(eq(mailAccountSync.accountId, accountId));
+  }
 }
