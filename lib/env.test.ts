@@ -69,6 +69,15 @@ describe('parseEnv', () => {
     }
   });
 
+  it('reads IMPORT_CONCURRENCY (default 32, 1 to 64) and IMAP_IDLE_MAX_ACCOUNTS (default 200, 0 = off)', () => {
+    expect(parseEnv(productionBase)).toMatchObject({ importConcurrency: 32, imapIdleMaxAccounts: 200 });
+    expect(parseEnv({ ...productionBase, IMPORT_CONCURRENCY: '4', IMAP_IDLE_MAX_ACCOUNTS: '0' })).toMatchObject({ importConcurrency: 4, imapIdleMaxAccounts: 0 });
+    for (const wrong of ['0', '65', '2.5', 'many']) {
+      expect(() => parseEnv({ ...productionBase, IMPORT_CONCURRENCY: wrong })).toThrow(/IMPORT_CONCURRENCY must be a whole number of accounts imported at once, 1 to 64/);
+    }
+    expect(() => parseEnv({ ...productionBase, IMAP_IDLE_MAX_ACCOUNTS: '-1' })).toThrow(/IMAP_IDLE_MAX_ACCOUNTS must be a whole number of accounts/);
+  });
+
   it('says which secrets were generated for development, so the System page can tell', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-env-'));
     expect(parseEnv({ NODE_ENV: 'development', DATA_DIR: dataDir }).generatedSecrets).toEqual(['AUTH_SECRET', 'MAIL_ENCRYPTION_KEY']);

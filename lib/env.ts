@@ -81,6 +81,16 @@ const rawEnvSchema = z.object({
   MAIL_ALLOW_PRIVATE_HOSTS: booleanFlag,
   IMPORT_TIME_BUDGET_SECONDS: wholeSeconds({ min: 1, fallback: 50 }),
   IMPORT_INTERVAL_SECONDS: wholeSeconds({ min: 0, fallback: 120 }),
+  IMPORT_CONCURRENCY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? value : undefined))
+    .refine((value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 64), {
+      message: 'must be a whole number of accounts imported at once, 1 to 64',
+    })
+    .transform((value) => (value === undefined ? 32 : Number(value))),
+  IMAP_IDLE_MAX_ACCOUNTS: wholeSeconds({ min: 0, fallback: 200, unit: 'accounts' }),
   TRUSTED_PROXY_HOPS: z
     .string()
     .trim()
@@ -126,6 +136,10 @@ export interface Env {
   importTimeBudgetSeconds: number;
   /** How often each mailbox is imported; 0 turns the app's own import timer off (an external cron calls /api/cron/import). */
   importIntervalSeconds: number;
+  /** How many accounts one import pass works on at once (per app instance). */
+  importConcurrency: number;
+  /** Most accounts whose INBOX a long-running server watches with IMAP IDLE; 0 turns watching off. */
+  imapIdleMaxAccounts: number;
   /** How many proxies in front of the app append to X-Forwarded-For; 0 = none, the header is ignored. */
   trustedProxyHops: number;
   /** On Vercel the client's address comes from the platform's own header. */
@@ -237,6 +251,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     mailAllowPrivateHosts: raw.MAIL_ALLOW_PRIVATE_HOSTS,
     importTimeBudgetSeconds: raw.IMPORT_TIME_BUDGET_SECONDS,
     importIntervalSeconds: raw.IMPORT_INTERVAL_SECONDS,
+    importConcurrency: raw.IMPORT_CONCURRENCY,
+    imapIdleMaxAccounts: raw.IMAP_IDLE_MAX_ACCOUNTS,
     trustedProxyHops: raw.TRUSTED_PROXY_HOPS,
     onVercel: Boolean(raw.VERCEL?.trim()),
     generatedSecrets,

@@ -2,7 +2,7 @@ import { getDatabaseHandle, getDb } from '@/db';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { startOutboxTimer } from '@/lib/mail/compose';
-import { startImportScheduler } from '@/lib/mail/sync';
+import { startImportScheduler, startInboxWatchers } from '@/lib/mail/sync';
 
 /**
  * What a Node.js server instance does once at start (called from instrumentation.ts). Validating the
@@ -21,6 +21,8 @@ export function startServer(): void {
   warmUpDatabase();
   if (process.env.VERCEL) return;
   const scheduler = startImportScheduler(getDb);
+  // IDLE needs connections that stay open: only here, never on Vercel (cron passes cover it there).
+  const watchers = startInboxWatchers(getDb);
   startOutboxTimer(getDb);
   // With NEXT_MANUAL_SIG_HANDLE set (our container does), Next leaves SIGTERM to us: start no new
   // import batch, let the running one commit, then exit. (Without it Next exits at once; a batch cut
@@ -28,7 +30,7 @@ export function startServer(): void {
   if (process.env.NEXT_MANUAL_SIG_HANDLE) {
     const shutDown = (signal: NodeJS.Signals) => {
       log('info', 'shutting down: finishing the running import batch', { signal });
-      void scheduler.stop().finally(() => process.exit(0));
+      void Promise.all([scheduler.stop(), watchers.stop()]).finally(() => process.exit(0));
     };
     process.once('SIGTERM', shutDown);
     process.once('SIGINT', shutDown);

@@ -8,6 +8,10 @@
 //   BENCH_BIG_MESSAGES=100000  tiny messages in the "BigBench" folder; 0 skips that part
 //   BENCH_SEED=20250601        the generated mailbox is the same for the same seed and counts
 //   BENCH_CPU_PROFILE=1        also profile the imports (node --cpu-prof) and print where the time went
+//   BENCH_ACCOUNTS=1000        mailboxes behind a proxy adding 100 ms round-trip time: one no-change round
+//                              over all of them, and delivery-to-visible with IMAP IDLE; 0 skips that part
+//   BENCH_MEMORY=1             peak RSS of the bundled `mail:connect` on a BENCH_MESSAGES INBOX, and the
+//                              built web server's RSS while it imports one through its cron route; 0 skips
 import './bench/environment';
 import { type ChildProcess , execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,7 +31,9 @@ import { startPostgres, type TestPostgres } from '../tests/harness/postgres';
 import { generateBenchCorpus, generateTinyMessage, type GeneratedMessage, type Mailbox } from './bench/corpus';
 import { readBusiestCpuProfile, summarizeCpuProfile } from './bench/cpu-profile';
 import { commandVerbs, recordImapCommands } from './bench/imap-commands';
+import { manyMailUsers, measureManyAccounts } from './bench/many-accounts';
 import { runMbsync } from './bench/mbsync';
+import { CONNECT_USER, copyFolderIntoInbox, measureConnectCommand, measureServerRss, SERVER_USER } from './bench/memory';
 import { findProcess, loadAverage, processTreeCpuSeconds, runMeasured } from './bench/processes';
 import { SeededRandom } from './bench/random';
 import {
@@ -60,6 +66,8 @@ interface Settings {
   bigMessages: number;
   seed: number;
   cpuProfile: boolean;
+  accounts: number;
+  memory: boolean;
 }
 
 function readSettings(): Settings {
@@ -74,6 +82,8 @@ function readSettings(): Settings {
     bigMessages: whole('BENCH_BIG_MESSAGES', 100_000, 0),
     seed: whole('BENCH_SEED', 20_250_601, 0),
     cpuProfile: ['1', 'true', 'yes'].includes(process.env.BENCH_CPU_PROFILE ?? ''),
+    accounts: whole('BENCH_ACCOUNTS', 1000, 0),
+    memory: !['0', 'false', 'no'].includes(process.env.BENCH_MEMORY ?? ''),
   };
 }
 
@@ -146,7 +156,8 @@ async function main(): Promise<number> {
     cleanup.add('removing the work dir', () => fs.rmSync(workDir, { recursive: true, force: true }));
     const postgres = await startPostgres();
     cleanup.add('stopping Postgres', () => postgres.stop());
-    const servers = await startMailServers({ users: [BENCH_USER] });
+    const manyUsers = manyMailUsers(settings.accounts);
+    const servers = await startMailServers({ users: [BENCH_USER, CONNECT_USER, SERVER_USER, ...manyUsers] });
     cleanup.add('stopping the mail servers', () => servers.stop());
     const databaseUrl = await postgres.createDatabase('bench');
     // lib/env.ts has not been read yet (nothing called env()); the in-process passes and the child agree on the database.
@@ -187,6 +198,26 @@ async function main(): Promise<number> {
       console.log(`\nBENCH_BIG_MESSAGES=0: the ${BIG_FOLDER} part is skipped.`);
     }
     await measurePassAfterChanges(context);
+    if (settings.memory) {
+      const inboxMessages = await copyFolderIntoInbox(servers, context.maildir, BENCH_FOLDER, CONNECT_USER);
+      await copyFolderIntoInbox(servers, context.maildir, BENCH_FOLDER, SERVER_USER);
+      for (const part of [
+        await measureConnectCommand({ repoRoot, workDir, databaseUrl, db: handle.db, servers }, inboxMessages),
+        await measureServerRss({ postgres, servers }, inboxMessages),
+      ]) {
+        context.summary.push(...part.rows);
+        context.failures.push(...part.failures);
+      }
+    } else {
+      console.log('\nBENCH_MEMORY=0: mail:connect and the web server are not measured.');
+    }
+    if (settings.accounts > 0) {
+      const many = await measureManyAccounts(handle.db, servers, manyUsers);
+      context.summary.push(...many.rows);
+      context.failures.push(...many.failures);
+    } else {
+      console.log('\nBENCH_ACCOUNTS=0: the many-mailboxes part is skipped.');
+    }
 
     section('Summary');
     console.log(table(['Measurement', 'Value', 'Note'], context.summary.map((row) => [row.measurement, row.value, row.note])));
@@ -218,7 +249,7 @@ function printMachine(settings: Settings): void {
   console.log(`Tools: ${versionOf('mbsync', ['--version'])}; ${versionOf(postgresBinary(), ['--version'])}`);
   console.log(
     `Settings: BENCH_MESSAGES=${settings.messages} (≈ ${megabytes(settings.messages * AVERAGE_MESSAGE_BYTES)}), BENCH_BIG_MESSAGES=${settings.bigMessages}, ` +
-      `BENCH_SEED=${settings.seed}, BENCH_CPU_PROFILE=${settings.cpuProfile ? 1 : 0}`,
+      `BENCH_SEED=${settings.seed}, BENCH_CPU_PROFILE=${settings.cpuProfile ? 1 : 0}, BENCH_ACCOUNTS=${settings.accounts}, BENCH_MEMORY=${settings.memory ? 1 : 0}`,
   );
 }
 

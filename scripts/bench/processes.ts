@@ -120,11 +120,14 @@ export function runMeasured(
     onStderrLine?: (line: string) => void;
     /** Lets the caller kill it when the benchmark is interrupted. */
     onStart?: (child: ChildProcess) => void;
+    /** Written to the program's stdin (a password, as an admin would pipe it); stdin is empty otherwise. */
+    stdin?: string;
   },
 ): Promise<MeasuredRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end(options.stdin ?? '');
     options.onStart?.(child);
     let stdout = '';
     let stderr = '';

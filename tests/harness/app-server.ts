@@ -9,6 +9,8 @@ const execFile = promisify(execFileCallback);
 
 export interface RunningApp {
   baseUrl: string;
+  /** The server process (the script exec's node in its place), e.g. to read its memory from /proc. */
+  pid: number | undefined;
   /** Everything the server printed, for tests that inspect logs. */
   output(): string;
   stop(): Promise<void>;
@@ -76,6 +78,7 @@ export async function startApp(env: Record<string, string>): Promise<RunningApp>
 
   return {
     baseUrl,
+    pid: child.pid,
     output: () => output,
     async stop() {
       // The script exec'd node, so this signal reaches the server itself, as `docker stop` does.

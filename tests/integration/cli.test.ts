@@ -17,10 +17,19 @@ const newKey = `new2:${Buffer.alloc(32, 2).toString('base64')}`;
 let handle: DatabaseHandle;
 let baseEnv: Record<string, string>;
 
-/** Runs an npm script the way an admin would, with `stdin` piped in. */
+const packageScripts = (JSON.parse(fs.readFileSync(path.join(process.cwd(), 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+
+/** The npm script that runs scripts/<file>.ts. */
+function npmScriptFor(file: string): string {
+  const name = Object.keys(packageScripts).find((key) => packageScripts[key]!.endsWith(`scripts/${file}.ts`));
+  if (!name) throw new Error(`no npm script runs scripts/${file}.ts`);
+  return name;
+}
+
+/** Runs an npm script the way an admin would (npm run, so bundled commands run bundled), with `stdin` piped in. */
 function runScript(script: string, args: string[], stdin: string, env: Record<string, string> = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('npx', ['tsx', `scripts/${script}.ts`, ...args], { env: { ...process.env, ...baseEnv, ...env } });
+    const child = spawn('npm', ['run', '--silent', npmScriptFor(script), '--', ...args], { env: { ...process.env, ...baseEnv, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -46,6 +55,15 @@ afterAll(async () => {
 });
 
 describe('admin command-line tools', () => {
+  it('every command that imports mail runs as a bundle, not under tsx (whose compiler and CommonJS shims cost memory and time)', () => {
+    const importing = Object.entries(packageScripts).filter(([, command]) => {
+      const file = /scripts\/([\w-]+)\.ts$/.exec(command)?.[1];
+      return file !== undefined && !file.startsWith('bench') && /from '@\/lib\/mail\/sync'/.test(fs.readFileSync(path.join('scripts', `${file}.ts`), 'utf8'));
+    });
+    expect(importing.map(([name]) => name).sort()).toEqual(['mail:connect', 'mail:import']);
+    for (const [name, command] of importing) expect(command, name).toMatch(/^node scripts\/run-bundled\.mjs /);
+  });
+
   it('user:create makes an admin with the password from stdin, and refuses a duplicate', async () => {
     const created = await runScript('user-create', ['--email', 'Ops@Example.test', '--name', 'Ops Admin', '--admin'], 'ops admin password\n');
     expect(created.code, created.stderr).toBe(0);

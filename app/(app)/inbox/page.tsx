@@ -7,11 +7,12 @@ import { getMailAccount } from '@/lib/mail/account';
 import { configuredOAuthProviders } from '@/lib/mail/oauth';
 import { PageHeader } from '@/lib/ui/empty-state';
 import { ConnectMailbox } from '@/lib/ui/mail/connect-mailbox';
-import { InboxPageHeader, InboxView } from '@/lib/ui/mail/inbox-view';
+import { InboxPageHeader, InboxView, inboxTitle } from '@/lib/ui/mail/inbox-view';
 import { readListState } from '@/lib/ui/mail/list-state';
 
 export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations('nav'))('inbox') };
+  const [user, nav] = await Promise.all([requireUser(), getTranslations('nav')]);
+  return { title: await inboxTitle(await getDb(), user.id, nav('inbox')) };
 }
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };

@@ -19,3 +19,4 @@ export { loadAttachmentContent, type AttachmentFailureKind } from './attachment-
 export { fetchOriginalSource } from './original-source';
 export { changeMessages, dismissDroppedChanges, listDroppedChanges, type ChangeResult, type MessageChange } from './changes';
 export { setSenderImagesTrusted, trustsSenderImages } from './senders';
+export { getMailboxVersion, mailboxEvents, type MailboxVersion } from './live';

@@ -82,7 +82,8 @@ export async function importAccount(context: PassContext, lease: Lease): Promise
     summary.errors.push(failure.message);
     await recordAccountFailure(context, lease, account, failure);
   } finally {
-    await session?.close();
+    // The lease is released already; LOGOUT's round trip need not hold the pass's slot (it cannot fail).
+    void session?.close();
   }
   return finish();
 }

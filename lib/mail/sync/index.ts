@@ -6,3 +6,4 @@ export { commitFolderBatch } from './store';
 export { acquireLease, LeaseLostError, releaseLease, type Lease } from './lease';
 export { runReprocess, type AccountReprocessSummary, type ReprocessRunOptions, type ReprocessSummary } from './reprocess-run';
 export { CURRENT_CONTENT_VERSIONS, forgetUpToDateAccounts, type ContentVersions } from './reprocess';
+export { startInboxWatchers, type InboxWatcherOptions, type InboxWatchers } from './watchers';

@@ -1,5 +1,6 @@
-import { and, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, notInArray, or, sql } from 'drizzle-orm';
 import type { Database } from '@/db';
+import { executeRows } from '@/db/execute';
 import { mailAccounts, mailAccountSync, type MailImportProgress } from '@/db/schema';
 
 /**
@@ -39,32 +40,72 @@ export async function ensureSyncRows(db: Database, accountIds?: readonly string[
   );
 }
 
-/**
- * Accounts whose next pass is due at `now` and whose lease is free, the longest-waiting first. An
- * account whose settings changed since its last pass (the user reconnected after a failure) is due
- * at once, whatever its back-off said.
- */
-export async function findDueAccounts(db: Database, now: Date, accountIds?: readonly string[]): Promise<string[]> {
-  const rows = await db
-    .select({ accountId: mailAccountSync.accountId })
-    .from(mailAccountSync)
-    .innerJoin(mailAccounts, eq(mailAccounts.id, mailAccountSync.accountId))
-    .where(
-      and(
-        accountIds ? inArray(mailAccountSync.accountId, [...accountIds]) : undefined,
-        or(
-          lte(mailAccountSync.nextPassAt, now),
-          isNull(mailAccountSync.lastPassAt),
-          sql`${mailAccounts.updatedAt} > ${mailAccountSync.lastPassAt}`,
-        ),
-        or(isNull(mailAccountSync.leaseExpiresAt), sql`${mailAccountSync.leaseExpiresAt} <= now()`),
-      ),
-    )
-    .orderBy(mailAccountSync.nextPassAt);
-  return rows.map((row) => row.accountId);
+const leaseExpiry = (ttlMs: number) => sql`now() + make_interval(secs => ${ttlMs / 1000})`;
+
+export interface ClaimFilter {
+  /** Only these accounts. */
+  accountIds?: readonly string[];
+  /**
+   * Only accounts that are caught up (imported before, nothing left over): the slots a pass keeps
+   * for them while first imports hold the rest.
+   */
+  caughtUpOnly?: boolean;
+  /** Accounts this pass has already brought up to date: each gets at most one complete turn per pass. */
+  finished?: ReadonlySet<string>;
 }
 
-const leaseExpiry = (ttlMs: number) => sql`now() + make_interval(secs => ${ttlMs / 1000})`;
+/**
+ * Takes the lease of the longest-waiting due account in one statement: the row is picked with FOR
+ * UPDATE SKIP LOCKED, so any number of workers (app instances, overlapping cron calls, the slots of
+ * one pass) claiming at the same moment each get a different account and never wait on each other.
+ * Due-ness is checked again at the claim, so an account another worker just finished (and made due
+ * later) is not imported twice in a row. Null when nothing due is free.
+ */
+export async function claimNextDueAccount(
+  db: Database,
+  now: Date,
+  workerId: string,
+  ttlMs: number,
+  filter: ClaimFilter = {},
+): Promise<(Lease & { catchingUp: boolean }) | null> {
+  const s = mailAccountSync;
+  const only = filter.accountIds ? sql`and ${inArray(s.accountId, [...filter.accountIds])}` : sql``;
+  const caughtUp = filter.caughtUpOnly ? sql`and ${s.lastPassAt} is not null and ${s.progress} is null` : sql``;
+  const notFinished = filter.finished?.size ? sql`and ${notInArray(s.accountId, [...filter.finished])}` : sql``;
+  const rows = await executeRows<{ account_id: string; lease_token: string | number; catching_up: boolean }>(db, sql`
+    update ${s}
+       set lease_owner = ${workerId}, lease_expires_at = ${leaseExpiry(ttlMs)}, lease_token = lease_token + 1, updated_at = now()
+     where account_id = (
+       select ${s.accountId} from ${s} join ${mailAccounts} on ${mailAccounts.id} = ${s.accountId}
+        where (${s.nextPassAt} <= ${now.toISOString()}::timestamptz or ${s.lastPassAt} is null or ${mailAccounts.updatedAt} > ${s.lastPassAt})
+          and (${s.leaseExpiresAt} is null or ${s.leaseExpiresAt} <= now())
+          ${only} ${caughtUp} ${notFinished}
+        order by ${s.nextPassAt}, ${s.lastPassAt} nulls first
+        limit 1
+        for update of ${s} skip locked)
+       and (lease_expires_at is null or lease_expires_at <= now())
+    returning account_id, lease_token, (last_pass_at is null or progress is not null) as catching_up`);
+  const row = rows[0];
+  return row ? { accountId: row.account_id, workerId, token: Number(row.lease_token), ttlMs, catchingUp: row.catching_up } : null;
+}
+
+/** How many due accounts another worker holds right now, and how many are free. */
+export async function countDue(
+  db: Database,
+  now: Date,
+  accountIds?: readonly string[],
+  finished?: ReadonlySet<string>,
+): Promise<{ leased: number; free: number }> {
+  const s = mailAccountSync;
+  const only = accountIds ? sql`and ${inArray(s.accountId, [...accountIds])}` : sql``;
+  const notFinished = finished?.size ? sql`and ${notInArray(s.accountId, [...finished])}` : sql``;
+  const rows = await executeRows<{ leased: string | number; free: string | number }>(db, sql`
+    select count(*) filter (where ${s.leaseExpiresAt} > now()) as leased,
+           count(*) filter (where ${s.leaseExpiresAt} is null or ${s.leaseExpiresAt} <= now()) as free
+      from ${s} join ${mailAccounts} on ${mailAccounts.id} = ${s.accountId}
+     where (${s.nextPassAt} <= ${now.toISOString()}::timestamptz or ${s.lastPassAt} is null or ${mailAccounts.updatedAt} > ${s.lastPassAt}) ${only} ${notFinished}`);
+  return { leased: Number(rows[0]?.leased ?? 0), free: Number(rows[0]?.free ?? 0) };
+}
 
 /**
  * Takes the account's lease when it is free or expired: one conditional UPDATE, so of two workers

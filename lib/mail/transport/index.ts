@@ -35,3 +35,4 @@ export {
   type SyncExtensions,
   type WriteOutcome,
 } from './imap-session';
+export { watchInbox, type InboxChange, type InboxWatch } from './inbox-watch';

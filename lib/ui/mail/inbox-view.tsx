@@ -6,6 +6,7 @@ import type { MailAccount, User } from '@/db/schema';
 import { env } from '@/lib/env';
 import {
   getImportState,
+  getMailboxVersion,
   listConversations,
   listDroppedChanges,
   listFolders,
@@ -18,6 +19,7 @@ import { DroppedChangesNotice } from './dropped-changes-notice';
 import { FolderNav } from './folder-nav';
 import { ImportProgress } from './import-progress';
 import { InboxShortcuts } from './inbox-shortcuts';
+import { LiveMailbox } from './live-mailbox';
 import { listDateLabel } from './list-dates';
 import { listQuery, listScope, pageDirection, type InboxListState } from './list-state';
 import { archivedMarkers } from '@/lib/crm/documents';
@@ -26,6 +28,12 @@ import { RefreshWhileImporting } from './refresh-while-importing';
 
 /** The folder list, read once per request although the page and the Inbox beside it both need it. */
 export const foldersOfUser = cache((db: Database, userId: string) => listFolders(db, userId));
+
+/** "(3) Inbox": the INBOX's unread count in the tab title, as mail clients show it. */
+export async function inboxTitle(db: Database, userId: string, title: string): Promise<string> {
+  const unread = (await foldersOfUser(db, userId)).find((folder) => folder.specialUse === 'inbox')?.unread ?? 0;
+  return unread > 0 ? `(${unread}) ${title}` : title;
+}
 
 export function folderLabel(folder: Pick<FolderListEntry, 'specialUse' | 'name'>, t: (key: string) => string): string {
   return folder.specialUse ? t(`folder.${folder.specialUse}`) : folder.name;
@@ -53,12 +61,13 @@ export async function InboxView({
   openThreadId?: string | null;
   children?: ReactNode;
 }) {
-  const [t, format, folders, importState, dropped] = await Promise.all([
+  const [t, format, folders, importState, dropped, mailboxVersion] = await Promise.all([
     getTranslations('mailView'),
     getFormatter(),
     foldersOfUser(db, user.id),
     getImportState(db, user.id),
     listDroppedChanges(db, user.id),
+    getMailboxVersion(db, user.id),
   ]);
   const importedFolders = folders.filter((folder) => folder.selectedForImport);
   const folder = state.search ? null : (importedFolders.find((candidate) => candidate.id === state.folderId) ?? importedFolders[0] ?? null);
@@ -107,6 +116,7 @@ export async function InboxView({
   return (
     <div className="flex flex-col gap-3" data-testid="inbox">
       <InboxShortcuts />
+      <LiveMailbox renderedVersion={mailboxVersion?.version ?? 'none'} />
       <div className={`${readingOpen ? 'hidden lg:flex' : 'flex'} flex-col gap-3`}>
         {account.status === 'auth_failed' ? (
           <div className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" role="alert">
