@@ -23,10 +23,10 @@ let app: BrowserTestApp;
 let page: Page;
 const records = { companyId: '', contactId: '', saleId: '' };
 
-function message(subject: string, options: { id: string; inReplyTo?: string; minutesAgo: number; attachment?: boolean }): string {
+function message(subject: string, options: { id: string; inReplyTo?: string; minutesAgo: number; attachment?: boolean; from?: string }): string {
   const boundary = `b-${run}`;
   const head = [
-    'From: Anna Andersson <anna@acme.test>',
+    `From: ${options.from ?? 'Anna Andersson <anna@acme.test>'}`,
     `To: Fiona <${fiona.email}>`,
     `Subject: ${subject}`,
     `Date: ${new Date(Date.now() - options.minutesAgo * 60_000).toUTCString()}`,
@@ -103,6 +103,8 @@ beforeAll(async () => {
     ['Renewal offer', { id: 'offer', minutesAgo: 40, attachment: true }],
     ['Question about invoices', { id: 'invoices', minutesAgo: 30 }],
     ['Question about delivery', { id: 'delivery', minutesAgo: 20 }],
+    // From someone the CRM does not know yet.
+    ['Hello from Nyco', { id: 'nyco', minutesAgo: 15, from: 'Bertil Nyström <bertil@nyco.test>' }],
     // Arrives before the offer is archived, as a reply to it: proposed with its links once it is.
     ['Re: Renewal offer', { id: 'reply', inReplyTo: 'offer', minutesAgo: 10 }],
   ];
@@ -234,6 +236,30 @@ describe('archiving mail into the CRM', () => {
         { timeout: 60_000, interval: 2_000 },
       )
       .toBe(1);
+  });
+
+  it('adds an unknown sender as a contact with a company from the domain, then archives its earlier mail', async () => {
+    await openMessage('Hello from Nyco');
+    const banner = page.getByTestId('unknown-sender');
+    await banner.getByRole('button', { name: 'Add contact' }).click();
+    const addDialog = page.getByRole('dialog', { name: 'Add to the CRM' });
+    expect(await addDialog.getByRole('radio', { name: 'Create a new company for nyco.test' }).isChecked()).toBe(true);
+    await addDialog.getByRole('button', { name: 'Add contact' }).click();
+    const added = page.getByTestId('sender-added');
+    await added.getByRole('link', { name: 'Review and archive' }).click();
+
+    const list = page.getByTestId('not-archived');
+    await list.getByRole('checkbox', { name: 'Hello from Nyco' }).check();
+    await list.getByTestId('archive-selected').click();
+    const dialog = page.getByTestId('archive-dialog');
+    await expectVisible(dialog.getByText('Has the address bertil@nyco.test'));
+    await expectVisible(dialog.getByText('Bertil Nyström works here'));
+    await dialog.getByTestId('accept-suggestion').click();
+    await expectArchivedNotice(dialog, 'The message is archived.');
+    await dialog.getByRole('link', { name: 'Open document' }).click();
+    const links = page.getByTestId('document-links');
+    await expectVisible(links.getByRole('link', { name: 'Bertil Nyström' }));
+    await expectVisible(links.getByRole('link', { name: 'Nyco' }));
   });
 
   it('works at phone width: the dialog and the timeline fit 375 px', async () => {

@@ -60,7 +60,7 @@ describe('admin command-line tools', () => {
       const file = /scripts\/([\w-]+)\.ts$/.exec(command)?.[1];
       return file !== undefined && !file.startsWith('bench') && /from '@\/lib\/mail\/sync'/.test(fs.readFileSync(path.join('scripts', `${file}.ts`), 'utf8'));
     });
-    expect(importing.map(([name]) => name).sort()).toEqual(['mail:connect', 'mail:import']);
+    expect(importing.map(([name]) => name).sort()).toEqual(['mail:connect', 'mail:import', 'mail:reprocess']);
     for (const [name, command] of importing) expect(command, name).toMatch(/^node scripts\/run-bundled\.mjs /);
   });
 
