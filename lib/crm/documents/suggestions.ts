@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, isNull, notInArray, or, sql } from 'drizzle-orm';
 import type { Database } from '@/db';
-import { companies, companyDomains, contactEmails, contacts, documents, projectMembers, projects, sales } from '@/db/schema';
+import { companies, companyDomains, contacts, documents, projectMembers, projects, sales } from '@/db/schema';
+import { findContactsByAddresses } from '@/lib/crm/contacts';
 import { isFreeMailDomain } from '@/lib/crm/senders';
 import { assertActiveViewer, RecordNotFoundError, type Viewer } from '@/lib/crm/shared';
 import { getMessagesForArchive, type MessageForArchive } from '@/lib/mail/mailbox';
@@ -76,27 +77,14 @@ export async function rankSuggestions(db: Database, viewer: Viewer, evidence: Su
 
   // 2. Contacts by address, and the companies they work at.
   if (addresses.length) {
-    const matched = await db
-      .select({
-        contactId: contacts.id,
-        contactName: sql<string>`btrim(${contacts.firstName} || ' ' || ${contacts.lastName})`,
-        address: contactEmails.address,
-        companyId: companies.id,
-        companyName: companies.name,
-      })
-      .from(contactEmails)
-      .innerJoin(contacts, eq(contacts.id, contactEmails.contactId))
-      .leftJoin(companies, eq(companies.id, contacts.companyId))
-      .where(inArray(contactEmails.address, addresses))
-      .orderBy(desc(contacts.updatedAt))
-      .limit(MAX_RECORD_SUGGESTIONS * 2);
+    const matched = (await findContactsByAddresses(db, viewer, addresses)).slice(0, MAX_RECORD_SUGGESTIONS * 2);
     // Several contacts sharing one address (an info@ mailbox): none of them is a sure match.
     const contactsPerAddress = new Map<string, number>();
     for (const row of matched) contactsPerAddress.set(row.address, (contactsPerAddress.get(row.address) ?? 0) + 1);
     for (const row of matched) {
       const sure = contactsPerAddress.get(row.address) === 1;
-      suggestions.add('contact', row.contactId, row.contactName, { kind: 'contactAddress', address: row.address }, sure);
-      if (row.companyId) suggestions.add('company', row.companyId, row.companyName ?? '', { kind: 'contactCompany', contactName: row.contactName }, sure);
+      suggestions.add('contact', row.contactId, row.name, { kind: 'contactAddress', address: row.address }, sure);
+      if (row.companyId) suggestions.add('company', row.companyId, row.companyName ?? '', { kind: 'contactCompany', contactName: row.name }, sure);
     }
 
     // 3. Companies by the domain of an address no contact has yet.
