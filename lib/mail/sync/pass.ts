@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from 'imapflow';
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull, lte } from 'drizzle-orm';
 import type { Database } from '@/db';
-import { mailAccountSync } from '@/db/schema';
+import { mailAccountSync, mailPendingOperations } from '@/db/schema';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import type { SyncExtensions } from '@/lib/mail/transport';
@@ -203,7 +203,17 @@ export async function runImportPass(db: Database, options: ImportPassOptions): P
 }
 
 /** How long importAccountNow waits, a second at a time, for another worker to let go of the account. */
-const BUSY_RETRIES = 15;
+const BUSY_RETRIES = 30;
+
+/** The user's changes to this account that are due on the server and not yet written. */
+async function hasDueChanges(db: Database, accountId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: mailPendingOperations.id })
+    .from(mailPendingOperations)
+    .where(and(eq(mailPendingOperations.accountId, accountId), isNull(mailPendingOperations.droppedAt), lte(mailPendingOperations.nextAttemptAt, new Date())))
+    .limit(1);
+  return row !== undefined;
+}
 
 /**
  * One pass for one account now, within the usual time budget: after the user connected it or changed
@@ -216,7 +226,10 @@ export async function importAccountNow(db: Database, accountId: string): Promise
   const budgetMs = env().importTimeBudgetSeconds * 1000;
   for (let attempt = 0; ; attempt++) {
     const summary = await runImportPass(db, { accountIds: [accountId], budgetMs });
-    if (summary.accounts.length > 0 || summary.skippedLocked === 0 || attempt >= BUSY_RETRIES) return summary;
+    if (summary.accounts.length > 0 || attempt >= BUSY_RETRIES) return summary;
+    // Another worker may have claimed the account between this pass's count and its claim (an IDLE
+    // notice, the timer): then the count says "not busy", but the user's change still waits.
+    if (summary.skippedLocked === 0 && !(await hasDueChanges(db, accountId))) return summary;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     // The other pass set the next one minutes ahead when it ended; this one is still wanted now.
     await db.update(mailAccountSync).set({ nextPassAt: new Date(Date.now() - 1) }).where(eq(mailAccountSync.accountId, accountId));
